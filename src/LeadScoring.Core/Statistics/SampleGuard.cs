@@ -1,0 +1,43 @@
+namespace LeadScoring.Core.Statistics;
+
+/// <summary>Argument checks shared by the statistics: NaN and empty inputs get one clear message.</summary>
+internal static class SampleGuard
+{
+    public static void Finite(ReadOnlySpan<double> values, string name)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"{name}[{i}] is {values[i]}; statistics need finite numbers (filter missing values first)", name);
+            }
+        }
+    }
+
+    public static void NotEmpty(int length, string name)
+    {
+        if (length == 0)
+        {
+            throw new ArgumentException($"{name} is empty; at least one value is needed", name);
+        }
+    }
+
+    public static void SameLength(int a, int b, string nameA, string nameB)
+    {
+        if (a != b)
+        {
+            throw new ArgumentException($"{nameA} has {a} values but {nameB} has {b}; they must pair up one to one", nameB);
+        }
+    }
+
+    public static void Probabilities(ReadOnlySpan<double> scores, string name)
+    {
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (!(scores[i] >= 0 && scores[i] <= 1))
+            {
+                throw new ArgumentException($"{name}[{i}] is {scores[i]}; a probability must lie in [0, 1]", name);
+            }
+        }
+    }
+}

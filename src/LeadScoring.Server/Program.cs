@@ -1,0 +1,4 @@
+using LeadScoring.Server;
+
+var app = LeadScoringHost.Build(args);
+app.Run();
