@@ -1,4 +1,3 @@
-using System.CommandLine;
+using LeadScoring.Cli;
 
-var root = new RootCommand("leadscore: train, register, serve and monitor lead-scoring models");
-return await root.Parse(args).InvokeAsync();
+return await LeadScoreCli.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using LeadScoring.Core.Data;
+using LeadScoring.Core.Scoring;
+using LeadScoring.Modeling.Data;
+using LeadScoring.Modeling.Packaging;
+
+namespace LeadScoring.Modeling.Scoring;
+
+/// <summary>How a batch scoring run went.</summary>
+/// <param name="Rows">Leads scored.</param>
+/// <param name="Elapsed">Wall-clock time, reading to writing.</param>
+/// <param name="BucketCounts">Leads per score band.</param>
+public sealed record BatchResult(long Rows, TimeSpan Elapsed, IReadOnlyDictionary<string, long> BucketCounts)
+{
+    /// <summary>Leads per second, end to end.</summary>
+    public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>
+/// Scores a lead file (CSV or Parquet) into an output file with the lead id (or row number), score and band.
+/// Reading, scoring and writing run as a pipeline, so a file of millions of rows streams in bounded memory
+/// and keeps every core busy.
+/// </summary>
+public static class BatchScorer
+{
+    /// <summary>Scores <paramref name="input"/> into <paramref name="output"/>. Bad rows stop the run with the row and column named; a partial output file is removed.</summary>
+    public static async Task<BatchResult> ScoreFileAsync(
+        ModelPackage package,
+        string input,
+        string output,
+        ScoreBuckets buckets,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        ArgumentNullException.ThrowIfNull(buckets);
+        var stopwatch = Stopwatch.StartNew();
+        var schema = package.Schema;
+        var idColumn = schema.Id ?? "row";
+        var counts = buckets.Buckets.ToDictionary(b => b.Name, _ => 0L, StringComparer.Ordinal);
+        var read = Channel.CreateBounded<LeadTable>(2);
+        var scored = Channel.CreateBounded<(LeadTable Table, double[] Scores)>(2);
+        long rows = 0;
+
+        var reader = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    foreach (var chunk in LeadFile.ReadChunks(input, schema, LabelUse.Ignored))
+                    {
+                        await read.Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    read.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    read.Writer.Complete(e);
+                }
+            },
+            cancellationToken);
+
+        var scorer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var chunk in read.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        await scored.Writer.WriteAsync((chunk, package.Scorer.Score(chunk)), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    scored.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    scored.Writer.Complete(e);
+                }
+            },
+            cancellationToken);
+
+        try
+        {
+            using (var writer = TableWriter.Create(output, [new(idColumn, ColumnKind.Text), new("score", ColumnKind.Number), new("bucket", ColumnKind.Text)]))
+            {
+                await foreach (var (table, scores) in scored.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var ids = table.Ids ?? Enumerable.Range(0, table.Count).Select(i => (rows + i + 1).ToString(CultureInfo.InvariantCulture)).ToArray();
+                    var bands = new string?[table.Count];
+                    for (var i = 0; i < scores.Length; i++)
+                    {
+                        var band = buckets.Of(scores[i]);
+                        bands[i] = band;
+                        counts[band]++;
+                    }
+
+                    writer.Write([ids, scores, bands], table.Count);
+                    rows += table.Count;
+                    progress?.Report(rows);
+                }
+            }
+
+            await Task.WhenAll(reader, scorer).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed run leaves no half-written output behind.
+            File.Delete(output);
+            throw;
+        }
+
+        return new BatchResult(rows, stopwatch.Elapsed, counts);
+    }
+}

@@ -1,0 +1,163 @@
+using LeadScoring.Core.Data;
+using LeadScoring.Core.Features;
+using LeadScoring.Core.Profiles;
+using LeadScoring.Core.Statistics;
+using LeadScoring.Modeling.Packaging;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LeadScoring.Modeling.Training;
+
+/// <summary>Where training data came from, for lineage.</summary>
+/// <param name="File">File name (no directory), or null for in-memory data.</param>
+/// <param name="Sha256">SHA-256 of the data file, or null.</param>
+public sealed record DataSource(string? File, string? Sha256);
+
+/// <summary>
+/// Trains a lead-scoring model: splits (by time when the schema has a timestamp, else stratified at random),
+/// learns the category vocabulary on the training part, fits LightGBM, fits a Platt calibrator on
+/// out-of-fold training scores, picks the F1-maximising threshold on those scores, and reports held-out
+/// metrics for the model and for a logistic-regression baseline on the same split.
+/// </summary>
+public static class ModelTrainer
+{
+    /// <summary>Trains on <paramref name="table"/> (which must have labels).</summary>
+    public static TrainedModel Train(
+        LeadTable table,
+        TrainingOptions options,
+        DataSource source,
+        string? name = null,
+        TimeProvider? time = null,
+        IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(source);
+        var labels = table.Labels ?? throw new LeadDataException($"the data has no label column '{table.Schema.Label}'");
+        if (table.Count < 50)
+        {
+            throw new LeadDataException($"only {table.Count} rows; training needs at least 50 (and a few hundred to be useful)");
+        }
+
+        var ml = new MLContext(options.Seed);
+        var split = DataSplit.Create(table, options.TestFraction, options.Seed);
+        var train = table.Select(split.Train);
+        var test = table.Select(split.Test);
+        if (!HasBothOutcomes(train.Labels!) || !HasBothOutcomes(test.Labels!))
+        {
+            throw new LeadDataException("the training or test part has only one outcome; more data (or a larger test fraction) is needed");
+        }
+
+        progress?.Report($"split ({Name(split.Kind)}): {train.Count} training rows, {test.Count} held-out rows");
+
+        var encoder = new FeatureEncoder(table.Schema, FeatureEncoder.LearnVocabulary(train, options.MinCategoryCount));
+        var trainInputs = ModelInput.FromTable(train, encoder);
+        var testInputs = ModelInput.FromTable(test, encoder);
+        var testView = ModelInput.View(ml, testInputs, encoder);
+
+        var outOfFold = OutOfFoldScores(ml, options, encoder, trainInputs, progress);
+        var calibrator = ml.BinaryClassification.Calibrators.Platt().Fit(ScoreView(ml, outOfFold, train.Labels!));
+        var outOfFoldProbabilities = Column(calibrator.Transform(ScoreView(ml, outOfFold, train.Labels!)), "Probability");
+        var threshold = ClassificationMetrics.BestF1(train.Labels, outOfFoldProbabilities).Threshold;
+
+        progress?.Report($"training LightGBM on {train.Count} rows");
+        var learner = Pipelines.LightGbm(ml, options).Fit(ModelInput.View(ml, trainInputs, encoder));
+        var model = new TransformerChain<ITransformer>(learner, calibrator);
+        var testScores = Column(model.Transform(testView), "Probability");
+        var metrics = Evaluate(test.Labels!, testScores, threshold);
+        progress?.Report($"held-out ROC AUC {metrics.Auc:F4}, PR AUC {metrics.PrAuc:F4}, Brier {metrics.Brier:F4}");
+
+        progress?.Report("training the logistic-regression baseline");
+        var baselineModel = Pipelines.LogisticBaseline(ml).Fit(ModelInput.View(ml, trainInputs, encoder));
+        var baselineScores = Column(baselineModel.Transform(testView), "Probability");
+        var baseline = new BaselineEvaluation(
+            "logistic-regression",
+            ClassificationMetrics.RocAuc(test.Labels, baselineScores),
+            ClassificationMetrics.AveragePrecision(test.Labels, baselineScores),
+            ClassificationMetrics.LogLoss(test.Labels, baselineScores),
+            ClassificationMetrics.Brier(test.Labels, baselineScores));
+        progress?.Report($"baseline held-out ROC AUC {baseline.Auc:F4}");
+
+        // The reference profile describes all rows; its score distribution uses only out-of-sample scores.
+        var referenceScores = new double[table.Count];
+        for (var i = 0; i < split.Train.Length; i++)
+        {
+            referenceScores[split.Train[i]] = outOfFoldProbabilities[i];
+        }
+
+        for (var i = 0; i < split.Test.Length; i++)
+        {
+            referenceScores[split.Test[i]] = testScores[i];
+        }
+
+        var profile = ProfileBuilder.Build(table, referenceScores);
+        var metadata = new ModelMetadata(
+            FormatVersion: 1,
+            Name: name ?? table.Schema.Name,
+            CreatedAt: (time ?? TimeProvider.System).GetUtcNow(),
+            CodeVersion: CodeVersion.Current,
+            Schema: table.Schema,
+            Vocabulary: encoder.Vocabulary,
+            Parameters: new TrainingParameters("lightgbm", options.Learner, options.Seed, options.TestFraction, "platt", options.CalibrationFolds, options.MinCategoryCount, options.Threads),
+            Metrics: metrics,
+            Baseline: baseline,
+            Data: new DataLineage(source.File, source.Sha256, table.Count, train.Count, test.Count, labels.Count(l => l) / (double)labels.Length, Name(split.Kind), split.TestFrom),
+            Files: new Dictionary<string, string>());
+        return new TrainedModel(ml, model, encoder, metadata, profile);
+    }
+
+    /// <summary>Held-out metrics of probability scores at a threshold.</summary>
+    public static Evaluation Evaluate(bool[] labels, double[] scores, double threshold)
+    {
+        var at = ClassificationMetrics.AtThreshold(labels, scores, threshold);
+        var calibration = ClassificationMetrics.Calibration(labels, scores);
+        return new Evaluation(
+            ClassificationMetrics.RocAuc(labels, scores),
+            ClassificationMetrics.AveragePrecision(labels, scores),
+            ClassificationMetrics.LogLoss(labels, scores),
+            ClassificationMetrics.Brier(labels, scores),
+            threshold,
+            at.Precision,
+            at.Recall,
+            at.F1,
+            ClassificationMetrics.ExpectedCalibrationError(calibration),
+            calibration);
+    }
+
+    private static float[] OutOfFoldScores(MLContext ml, TrainingOptions options, FeatureEncoder encoder, List<ModelInput> inputs, IProgress<string>? progress)
+    {
+        var folds = DataSplit.StratifiedFolds(inputs.Select(i => i.Label).ToArray(), options.CalibrationFolds, options.Seed);
+        var scores = new float[inputs.Count];
+        for (var k = 0; k < options.CalibrationFolds; k++)
+        {
+            progress?.Report($"calibration fold {k + 1}/{options.CalibrationFolds}");
+            var fit = inputs.Where((_, i) => folds[i] != k).ToList();
+            var heldOut = Enumerable.Range(0, inputs.Count).Where(i => folds[i] == k).ToArray();
+            var model = Pipelines.LightGbm(ml, options).Fit(ModelInput.View(ml, fit, encoder));
+            var foldScores = model.Transform(ModelInput.View(ml, heldOut.Select(i => inputs[i]), encoder)).GetColumn<float>("Score").ToArray();
+            for (var j = 0; j < heldOut.Length; j++)
+            {
+                scores[heldOut[j]] = foldScores[j];
+            }
+        }
+
+        return scores;
+    }
+
+    private static IDataView ScoreView(MLContext ml, float[] scores, bool[] labels) =>
+        ml.Data.LoadFromEnumerable(scores.Select((s, i) => new ScoredLabel { Score = s, Label = labels[i] }));
+
+    private static double[] Column(IDataView view, string column) =>
+        view.GetColumn<float>(column).Select(v => (double)v).ToArray();
+
+    private static bool HasBothOutcomes(bool[] labels) => labels.Contains(true) && labels.Contains(false);
+
+    private static string Name(SplitKind kind) => kind == SplitKind.Time ? "time" : "stratified-random";
+
+    private sealed class ScoredLabel
+    {
+        public float Score { get; set; }
+
+        public bool Label { get; set; }
+    }
+}
