@@ -142,6 +142,8 @@ public static class LeadSimulator
                 + (scenario == Scenario.Seasonality ? SeasonalEffect(times[i]) : 0);
             var p = 1 / (1 + Math.Exp(-logit));
             var converted = random.NextDouble() < p;
+            // Draw the same number of values whatever the outcome, so scenarios differ only where they mean to.
+            var lostStatus = LostStatuses[random.Next(LostStatuses.Length)];
             var dealSize = LogNormal.Sample(random, Math.Log(900) + (sizeMissing ? 0 : 0.25 * (Math.Log(1 + size) - 3)) + (occ == 3 ? 0.4 : 0), 0.6);
 
             source[i] = Sources.Values[s];
@@ -157,7 +159,7 @@ public static class LeadSimulator
             demo[i] = wantsDemo ? 1 : 0;
             labels[i] = converted;
             revenue[i] = converted ? Math.Round(dealSize, 2) : 0;
-            status[i] = converted ? "won" : LostStatuses[random.Next(LostStatuses.Length)];
+            status[i] = converted ? "won" : lostStatus;
             probability[i] = p;
         }
 
