@@ -46,6 +46,8 @@ internal static class CsvLeadReader
                 Sep = schema.Delimiter is { } d ? new Sep(d) : null,
                 Unescape = true,
                 HasHeader = true,
+                // Column counts are checked here, to report them in the product's words.
+                DisableColCountCheck = true,
             }).FromFile(path);
         }
         catch (FileNotFoundException e)

@@ -81,7 +81,7 @@ internal static class ParquetLeadReader
     {
         var n = (int)group.RowCount;
         var type = field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[n];
             await group.ReadAsync(field, values.AsMemory()).ConfigureAwait(false);
