@@ -36,9 +36,8 @@ public sealed class SqliteModelRegistry : SqlModelRegistry
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
-        _openPragmas = string.Create(
-            CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+        // synchronous stays FULL (the default): a registry writes rarely, and a promotion must survive power loss.
+        _openPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};");
     }
 
     /// <summary>Full path of the database file.</summary>
