@@ -19,6 +19,9 @@ public sealed class RegistryException : Exception
     public RegistryException(RegistryErrorKind kind, string message)
         : base(message) => Kind = kind;
 
+    public RegistryException(RegistryErrorKind kind, string message, Exception innerException)
+        : base(message, innerException) => Kind = kind;
+
     public RegistryException()
         : base("registry error")
     {

@@ -48,4 +48,8 @@ public sealed record NewModelVersion(
 /// <param name="From">Previous value (stage, alias target…), when one.</param>
 /// <param name="To">New value, when one.</param>
 /// <param name="Reason">Why, as given by the actor.</param>
-public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string ModelName, int? Version, string Action, string? From, string? To, string? Reason);
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string ModelName, int? Version, string Action, string? From, string? To, string? Reason)
+{
+    /// <summary>The alias acted on, for the alias-set and alias-removed actions; null otherwise.</summary>
+    public string? Alias { get; init; }
+}
