@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using LeadScoring.Storage.Registry;
-using LeadScoring.Testing;
 using Npgsql;
 
 namespace LeadScoring.Storage.Tests.Registry;

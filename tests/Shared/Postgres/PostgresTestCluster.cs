@@ -1,7 +1,6 @@
-// A PostgreSQL server for tests, shared by the test classes of one collection. Self-contained (xunit + Npgsql
-// only) so any test project can include it:
-//   <Compile Include="..\LeadScoring.Storage.Tests\Support\PostgresTestCluster.cs" Link="Support\PostgresTestCluster.cs" />
-// and mark its test classes [Collection(PostgresTestCluster.CollectionName)].
+// A PostgreSQL server for tests, shared by the test classes of one collection. Needs xunit and Npgsql; test
+// projects that use it link tests/Shared/Postgres/*.cs (see their project files) and mark their test classes
+// [Collection(PostgresTestCluster.CollectionName)].
 //
 // Where the server comes from:
 //   - LEADSCORING_TEST_POSTGRES (set by scripts/test): an Npgsql connection string to database 'postgres' as a
@@ -14,7 +13,7 @@ using System.Globalization;
 using Npgsql;
 using Xunit;
 
-namespace LeadScoring.Testing;
+namespace LeadScoring.Tests.Shared;
 
 /// <summary>A PostgreSQL cluster for the tests of one collection; hands out fresh databases.</summary>
 public sealed class PostgresTestCluster : IAsyncLifetime
@@ -46,7 +45,7 @@ public sealed class PostgresTestCluster : IAsyncLifetime
         }
         else
         {
-            var root = FindRepositoryRoot();
+            var root = RepositoryPaths.Root;
             _script = Path.Combine(root, "scripts", "postgres-test-cluster");
             _clusterDirectory = Path.Combine(Path.GetTempPath(), "leadscoring-test-pg-" + Guid.NewGuid().ToString("N"));
             var (exitCode, output, error) = await RunScriptAsync("start", _clusterDirectory);
@@ -102,20 +101,6 @@ public sealed class PostgresTestCluster : IAsyncLifetime
         {
             await RunScriptAsync("stop", _clusterDirectory);
         }
-    }
-
-    /// <summary>The folder holding LeadScoring.slnx, walking up from the test assembly.</summary>
-    public static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LeadScoring.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"PostgreSQL tests: no LeadScoring.slnx above {AppContext.BaseDirectory}, so scripts/postgres-test-cluster cannot be found; set {EnvironmentVariable}.");
     }
 
     private async Task ExecuteAdminAsync(string sql)
