@@ -11,6 +11,12 @@ public static class LeadScoreCli
     {
         SimulateCommand.Create(),
         TrainCommand.Create(),
+        RegisterCommand.Create(),
+        ModelsCommand.Create(),
+        PromoteCommand.Create(),
+        RollbackCommand.Create(),
+        AliasCommand.Create(),
         ScoreCommand.Create(),
+        ServeCommand.Create(),
     };
 }

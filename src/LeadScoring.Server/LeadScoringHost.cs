@@ -1,17 +1,96 @@
+using System.Text.Json;
+using LeadScoring.Server.Health;
+using LeadScoring.Server.Hosting;
+using LeadScoring.Server.Models;
+using LeadScoring.Server.Registry;
+using LeadScoring.Server.Scoring;
+using LeadScoring.Server.Serving;
+using LeadScoring.Storage;
+using LeadScoring.Storage.Registry;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
 namespace LeadScoring.Server;
 
 /// <summary>Builds the scoring service; used by Program.cs, `leadscore serve` and the tests.</summary>
 public static class LeadScoringHost
 {
     /// <summary>Creates the application with its services and routes, ready to run.</summary>
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddLeadScoringEnvironment().AddCommandLine(args);
+        builder.AddLeadScoring();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapHealthChecks("/health/live");
+        app.MapLeadScoring();
+        return app;
+    }
+
+    /// <summary>Registers options, storage, the served model and its background sync, health checks, OpenAPI and logging.</summary>
+    public static WebApplicationBuilder AddLeadScoring(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<LeadScoringOptions>().BindConfiguration(LeadScoringOptions.SectionName);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<SqlModelRegistry>());
+        services.AddSingleton<ModelRegistration>();
+        services.AddSingleton<ServedModel>();
+        services.AddSingleton<ProductionModelSync>();
+        services.AddSingleton<FirstModelBootstrapper>();
+        services.AddHostedService<ModelServingService>();
+        services.AddSingleton<ScoringSettings>();
+        services.AddSingleton<AdminKey>();
+        services.AddSingleton<AdminKeyFilter>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        services.AddHealthChecks()
+            .AddCheck<ModelLoadedCheck>("model", tags: ["ready"])
+            .AddCheck<StoreReachableCheck>("store", tags: ["ready"]);
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Lead scoring API";
+            document.Info.Description = "Score sales leads with the Production model, inspect it, and manage the model registry (admin routes need X-Api-Key).";
+            return Task.CompletedTask;
+        }));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>Maps every route: scoring, the served model, registry admin, health, OpenAPI and docs.</summary>
+    public static WebApplication MapLeadScoring(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestLogging>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapScoring();
+        app.MapServedModel();
+        app.MapRegistry();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Lead scoring API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         return app;
     }
 }

@@ -16,17 +16,14 @@ internal static class ScoreCommand
         var buckets = new Option<string>("--buckets") { Description = "Score bands as name:cut-off pairs", DefaultValueFactory = _ => ScoreBuckets.Default.ToString() };
         var store = StoreOptions.Create();
 
-        var command = new Command("score", "Score a file of leads (batch) and write scores and bands")
-        {
-            model, data, output, buckets, store.DataDirectory, store.Postgres,
-        };
-        command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, stderr) =>
+        var command = new Command("score", "Score a file of leads (batch) and write scores and bands") { model, data, output, buckets };
+        store.AddTo(command);
+        command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
             var bands = ScoreBuckets.Parse(result.GetValue(buckets)!);
             var package = await ModelReference.LoadAsync(result.GetValue(model)!, store, result, cancellationToken).ConfigureAwait(false);
-            var input = result.GetValue(data)!;
             var path = result.GetValue(output)!;
-            var scored = await BatchScorer.ScoreFileAsync(package, input, path, bands, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var scored = await BatchScorer.ScoreFileAsync(package, result.GetValue(data)!, path, bands, cancellationToken: cancellationToken).ConfigureAwait(false);
             var mix = string.Join(", ", scored.BucketCounts.Select(kv => $"{kv.Key} {kv.Value}"));
             await stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,

@@ -33,9 +33,10 @@ public sealed class ModelPackage
 
     private static readonly DateTimeOffset ArchiveTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private ModelPackage(ModelMetadata metadata, ReferenceProfile profile, FeatureEncoder encoder, LeadScorer scorer)
+    private ModelPackage(ModelMetadata metadata, string metadataJson, ReferenceProfile profile, FeatureEncoder encoder, LeadScorer scorer)
     {
         Metadata = metadata;
+        MetadataJson = metadataJson;
         Profile = profile;
         Encoder = encoder;
         Scorer = scorer;
@@ -43,6 +44,9 @@ public sealed class ModelPackage
 
     /// <summary>What the model is and how it was made.</summary>
     public ModelMetadata Metadata { get; }
+
+    /// <summary>metadata.json as stored in the package (copied verbatim into the registry).</summary>
+    public string MetadataJson { get; }
 
     /// <summary>The schema of the leads it scores.</summary>
     public LeadSchema Schema => Metadata.Schema;
@@ -223,7 +227,7 @@ public sealed class ModelPackage
             throw new ModelPackageException($"{origin}: the model does not fit its schema: {inputCheck.Problem}");
         }
 
-        return new ModelPackage(metadata, profile, encoder, new LeadScorer(ml, model, encoder));
+        return new ModelPackage(metadata, System.Text.Encoding.UTF8.GetString(files[MetadataFile]), profile, encoder, new LeadScorer(ml, model, encoder));
     }
 
     private static ModelMetadata ParseMetadata(byte[] bytes, string origin)

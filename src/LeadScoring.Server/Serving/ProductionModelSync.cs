@@ -1,0 +1,82 @@
+using LeadScoring.Modeling.Packaging;
+using LeadScoring.Server.Hosting;
+using LeadScoring.Storage.Registry;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Server.Serving;
+
+/// <summary>
+/// Keeps <see cref="ServedModel"/> on the registry's Production version: a cheap change token is polled, and
+/// only when it moves is the Production version looked up and, if it changed, loaded and swapped in.
+/// </summary>
+public sealed partial class ProductionModelSync(
+    IModelRegistry registry,
+    ServedModel served,
+    IOptions<LeadScoringOptions> options,
+    TimeProvider time,
+    ILogger<ProductionModelSync> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long? _seenToken;
+
+    /// <summary>True once the store has answered a sync.</summary>
+    public bool StoreReachable { get; private set; }
+
+    /// <summary>Brings the served model up to date; <paramref name="force"/> skips the change-token shortcut.</summary>
+    public async Task SyncAsync(bool force = false, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var token = await registry.GetChangeTokenAsync(cancellationToken).ConfigureAwait(false);
+            StoreReachable = true;
+            if (!force && token == _seenToken && served.Current is not null)
+            {
+                return;
+            }
+
+            var name = options.Value.ModelName;
+            var production = await registry.GetProductionAsync(name, cancellationToken).ConfigureAwait(false);
+            if (production is null)
+            {
+                if (served.Current is not null)
+                {
+                    LogNoProduction(logger, name, served.Current.Version);
+                    served.Clear();
+                }
+            }
+            else if (served.Current?.Version != production.Version || served.Current.Name != name)
+            {
+                var bytes = await registry.GetPackageAsync(name, production.Version, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"{name} v{production.Version} has no stored package");
+                var package = ModelPackage.Load(bytes, $"{name} v{production.Version}");
+                var previous = served.Current?.Version;
+                served.Serve(new LoadedModel(name, production.Version, package, time.GetUtcNow()));
+                LogServing(logger, name, production.Version, previous);
+            }
+
+            _seenToken = token;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            StoreReachable = await registry.PingAsync(cancellationToken).ConfigureAwait(false);
+            LogSyncFailed(logger, e);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "serving {Model} v{Version} (was v{Previous})")]
+    private static partial void LogServing(ILogger logger, string model, int version, int? previous);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model} has no Production version any more; stopped serving v{Version}")]
+    private static partial void LogNoProduction(ILogger logger, string model, int version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "could not sync the served model with the registry")]
+    private static partial void LogSyncFailed(ILogger logger, Exception error);
+}
