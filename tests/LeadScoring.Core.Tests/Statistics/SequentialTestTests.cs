@@ -9,9 +9,9 @@ public sealed class SequentialTestTests
     [Fact]
     public void Daily_peeking_at_an_aa_test_keeps_the_msprt_false_positive_rate_at_or_below_alpha()
     {
-        // 2,000 A/A experiments, 30 daily looks, 200 leads per arm per day at an 8 % conversion rate.
+        // 10,000 A/A experiments, 30 daily looks, 200 leads per arm per day at an 8 % conversion rate.
         var tau2 = MixtureSequentialTest.MixingVarianceFor(0.08, 0.10);
-        var result = SequentialSimulation.Run(new Random(20240611), repetitions: 2000, looks: 30, leadsPerArmPerLook: 200, rate: 0.08, mixingVariance: tau2, alpha: Alpha);
+        var result = SequentialSimulation.Run(new Random(20240611), repetitions: 10000, looks: 30, leadsPerArmPerLook: 200, rate: 0.08, mixingVariance: tau2, alpha: Alpha);
 
         // Within simulation error of α (three standard errors), and far below naive peeking.
         Assert.True(result.SequentialRate <= Alpha + (3 * result.StandardError(Alpha)), $"mSPRT false-positive rate {result.SequentialRate}");
