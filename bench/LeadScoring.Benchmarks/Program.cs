@@ -1,4 +1,11 @@
 using System.Reflection;
 using BenchmarkDotNet.Running;
+using LeadScoring.Benchmarks.Statistics;
+
+if (args.Length > 0 && args[0] == AaSimulationCommand.Name)
+{
+    AaSimulationCommand.Run(args[1..]);
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

@@ -26,7 +26,7 @@ public sealed record ReferenceProfile(
 /// <param name="StdDev">Population standard deviation (ddof = 0).</param>
 /// <param name="Min">Smallest value.</param>
 /// <param name="Max">Largest value.</param>
-/// <param name="BinEdges">Distinct decile edges; bins are right-closed (see <see cref="Statistics.Quantiles.BinEdges"/>).</param>
+/// <param name="BinEdges">Distinct decile edges; bins are right-closed (see <see cref="Statistics.Quantiles.BinEdges(ReadOnlySpan{double}, int)"/>).</param>
 /// <param name="BinCounts">Values per bin (BinEdges.Length + 1 bins).</param>
 /// <param name="Percentiles">The 0th, 1st, …, 100th percentiles (linear interpolation): a sketch of the distribution.</param>
 public sealed record NumericProfile(

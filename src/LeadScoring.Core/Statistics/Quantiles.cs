@@ -37,6 +37,11 @@ public static class Quantiles
         SampleGuard.Finite(reference, nameof(reference));
         var sorted = reference.ToArray();
         Array.Sort(sorted);
+        return DistinctEdges(sorted, binCount);
+    }
+
+    private static double[] DistinctEdges(ReadOnlySpan<double> sorted, int binCount)
+    {
         var edges = new List<double>(binCount - 1);
         for (var i = 1; i < binCount; i++)
         {
@@ -48,6 +53,34 @@ public static class Quantiles
         }
 
         return [.. edges];
+    }
+
+    /// <summary>Distinct quantile edges (as <see cref="BinEdges(ReadOnlySpan{double}, int)"/>) of an already sorted sample.</summary>
+    public static double[] BinEdges(SortedSample reference, int binCount = 10)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentOutOfRangeException.ThrowIfLessThan(binCount, 2);
+        SampleGuard.NotEmpty(reference.Count, nameof(reference));
+        return DistinctEdges(reference.Values, binCount);
+    }
+
+    /// <summary>Counts of a sorted sample in right-closed bins: one binary search per edge, O(k log n).</summary>
+    public static long[] CountSortedInBins(SortedSample sample, ReadOnlySpan<double> edges)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var values = sample.Values;
+        var counts = new long[edges.Length + 1];
+        var below = 0;
+        for (var i = 0; i < edges.Length; i++)
+        {
+            // Values ≤ edge belong to this or earlier bins.
+            var atOrBelow = UpperBound(values, edges[i]);
+            counts[i] = atOrBelow - below;
+            below = atOrBelow;
+        }
+
+        counts[edges.Length] = values.Length - below;
+        return counts;
     }
 
     /// <summary>Counts of <paramref name="values"/> in the right-closed bins defined by ascending <paramref name="edges"/> (edges.Length + 1 bins).</summary>
@@ -71,6 +104,25 @@ public static class Quantiles
         {
             var mid = (lo + hi) >>> 1;
             if (edges[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value)
             {
                 lo = mid + 1;
             }

@@ -40,4 +40,37 @@ internal static class SampleGuard
             }
         }
     }
+
+    public static void NonNegative(ReadOnlySpan<long> counts, string name)
+    {
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] < 0)
+            {
+                throw new ArgumentException($"{name}[{i}] is {counts[i]}; counts cannot be negative", name);
+            }
+        }
+    }
+
+    public static void Probability(double value, string name, bool allowZero = false, bool allowOne = false)
+    {
+        var ok = (allowZero ? value >= 0 : value > 0) && (allowOne ? value <= 1 : value < 1);
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in {(allowZero ? "[" : "(")}0, 1{(allowOne ? "]" : ")")}");
+        }
+    }
+
+    public static void Count(long successes, long trials, string successesName, string trialsName)
+    {
+        if (trials <= 0)
+        {
+            throw new ArgumentOutOfRangeException(trialsName, trials, $"{trialsName} must be positive");
+        }
+
+        if (successes < 0 || successes > trials)
+        {
+            throw new ArgumentOutOfRangeException(successesName, successes, $"{successesName} must lie in [0, {trialsName} = {trials}]");
+        }
+    }
 }
