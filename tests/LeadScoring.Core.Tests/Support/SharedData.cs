@@ -3,26 +3,12 @@ using System.Text.Json;
 namespace LeadScoring.Core.Tests.Support;
 
 /// <summary>
-/// Finds the reference data kept outside the repository: walk up from the test binaries to the folder holding
-/// LeadScoring.slnx, then ../shared/stats-reference/. A missing file fails the test with the path it looked at.
+/// The statistics reference data kept outside the repository (../shared/stats-reference/), and local JSON
+/// fixtures. A missing file fails the test with the path it looked at.
 /// </summary>
 internal static class SharedData
 {
-    private const string SolutionFile = "LeadScoring.slnx";
-
-    public static string StatsReferencePath(string fileName)
-    {
-        var root = RepositoryRoot();
-        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "stats-reference", fileName));
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"Reference file '{fileName}' was not found at '{path}'. The statistics tests need ../shared/stats-reference/ next to the repository (see its README).",
-                path);
-        }
-
-        return path;
-    }
+    public static string StatsReferencePath(string fileName) => RepositoryPaths.Shared(Path.Combine("stats-reference", fileName));
 
     /// <summary>The parsed JSON array of cases in a reference file.</summary>
     public static JsonElement StatsReference(string fileName)
@@ -44,18 +30,5 @@ internal static class SharedData
         using var stream = File.OpenRead(path);
         using var document = JsonDocument.Parse(stream);
         return document.RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No folder above '{AppContext.BaseDirectory}' holds {SolutionFile}; cannot locate ../shared/stats-reference.");
     }
 }
