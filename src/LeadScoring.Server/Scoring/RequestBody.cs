@@ -35,6 +35,12 @@ internal static class RequestBody
             return (null, "is empty; send a JSON object");
         }
 
+        // JsonDocument defers decoding strings; reject bad bytes here so no handler meets them later.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        {
+            return (null, "is not valid UTF-8");
+        }
+
         try
         {
             return (JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 16 }), null);

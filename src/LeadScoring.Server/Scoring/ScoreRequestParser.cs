@@ -23,6 +23,7 @@ internal static class ScoreRequestParser
             return null;
         }
 
+        var before = errors.Count;
         string? leadId = null;
         JsonElement? features = null;
         foreach (var property in lead.EnumerateObject())
@@ -59,7 +60,6 @@ internal static class ScoreRequestParser
             return null;
         }
 
-        var before = errors.Count;
         var seen = new bool[schema.Features.Count];
         foreach (var property in featureObject.EnumerateObject())
         {

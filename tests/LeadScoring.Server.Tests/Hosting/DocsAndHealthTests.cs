@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+using LeadScoring.Server.Tests.Support;
+
+namespace LeadScoring.Server.Tests.Hosting;
+
+public sealed class DocsAndHealthTests : IAsyncLifetime
+{
+    private RunningService _service = null!;
+
+    public async Task InitializeAsync() => _service = await RunningService.StartAsync();
+
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    [Fact]
+    public async Task The_openapi_document_describes_scoring_model_and_registry_routes()
+    {
+        var document = JsonDocument.Parse(await _service.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+
+        Assert.Equal("Lead scoring API", document.GetProperty("info").GetProperty("title").GetString());
+        foreach (var path in new[] { "/score-lead", "/score-leads", "/model", "/registry/models", "/registry/models/{name}/rollback" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
+        }
+
+        Assert.True(paths.GetProperty("/score-lead").GetProperty("post").TryGetProperty("requestBody", out _));
+    }
+
+    [Fact]
+    public async Task Interactive_docs_are_served_at_docs()
+    {
+        using var response = await _service.Client.GetAsync("/docs");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Liveness_answers_before_any_model_is_loaded()
+    {
+        using var response = await _service.Client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readiness_reports_each_check()
+    {
+        using var response = await _service.Client.GetAsync("/health/ready");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("model").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_routes_are_problem_details()
+    {
+        using var response = await _service.Client.GetAsync("/nope");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
