@@ -67,7 +67,7 @@ public sealed class ScoringValidationTests(TestPackages packages) : IAsyncLifeti
     [Fact]
     public async Task Invalid_utf8_inside_a_string_is_a_400_not_a_crash()
     {
-        var bytes = Encoding.UTF8.GetBytes(Json.SimulatedLead("\u0001PLACEHOLDER"));
+        var bytes = Encoding.UTF8.GetBytes(Json.SimulatedLead("PLACEHOLDER"));
         var at = bytes.AsSpan().IndexOf("PLACEHOLDER"u8);
         bytes[at] = 0xC3;
         bytes[at + 1] = 0x28;
