@@ -54,6 +54,7 @@ public static class LeadScoringHost
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJsonContext.Default);
         });
         services.AddHealthChecks()
             .AddCheck<ModelLoadedCheck>("model", tags: ["ready"])

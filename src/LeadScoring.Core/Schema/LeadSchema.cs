@@ -19,6 +19,7 @@ public sealed class LeadSchema
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _missingBySpan;
     private readonly FrozenSet<string> _positive;
     private readonly FrozenSet<string>? _negative;
+    private readonly FrozenDictionary<string, int> _featureIndex;
 
     /// <summary>Creates a schema; <see cref="SchemaJson"/> builds one from JSON and checks it.</summary>
     public LeadSchema(
@@ -49,6 +50,7 @@ public sealed class LeadSchema
         _missingBySpan = _missing.GetAlternateLookup<ReadOnlySpan<char>>();
         _positive = positive.Select(v => v.Trim()).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _negative = negative?.Select(v => v.Trim()).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _featureIndex = features.Select((f, i) => (f.Name, i)).DistinctBy(f => f.Name).ToFrozenDictionary(f => f.Name, f => f.i, StringComparer.Ordinal);
     }
 
     /// <summary>A short name for the data set, e.g. "x-education".</summary>
@@ -99,19 +101,8 @@ public sealed class LeadSchema
     /// </summary>
     public bool IsNegative(string raw) => _negative is null ? !IsPositive(raw) : _negative.Contains(raw.Trim());
 
-    /// <summary>The feature with this name, or null.</summary>
-    public FeatureSpec? FindFeature(string name)
-    {
-        foreach (var feature in Features)
-        {
-            if (string.Equals(feature.Name, name, StringComparison.Ordinal))
-            {
-                return feature;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The position of the feature with this name (exact match), or -1.</summary>
+    public int IndexOf(string name) => _featureIndex.TryGetValue(name, out var index) ? index : -1;
 
     /// <summary>
     /// True when <paramref name="other"/> has the same features (names, types, order). Two schemas that agree

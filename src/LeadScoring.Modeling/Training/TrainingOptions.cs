@@ -1,6 +1,9 @@
 namespace LeadScoring.Modeling.Training;
 
-/// <summary>LightGBM settings; the defaults suit tables of thousands to millions of leads.</summary>
+/// <summary>
+/// LightGBM settings. The defaults (120 trees of 15 leaves, learning rate 0.08) matched 250 trees at 0.04 on
+/// held-out AUC for both the X Education and simulated leads, at half the scoring cost.
+/// </summary>
 /// <param name="Leaves">Maximum leaves per tree.</param>
 /// <param name="Iterations">Boosting rounds (trees).</param>
 /// <param name="LearningRate">Shrinkage per tree.</param>
@@ -10,8 +13,8 @@ namespace LeadScoring.Modeling.Training;
 /// <param name="L2">L2 regularisation of leaf values.</param>
 public sealed record LightGbmSettings(
     int Leaves = 15,
-    int Iterations = 250,
-    double LearningRate = 0.04,
+    int Iterations = 120,
+    double LearningRate = 0.08,
     int MinimumLeafCount = 20,
     double FeatureFraction = 0.8,
     double BaggingFraction = 0.8,

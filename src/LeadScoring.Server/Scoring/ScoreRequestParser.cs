@@ -64,7 +64,7 @@ internal static class ScoreRequestParser
         foreach (var property in featureObject.EnumerateObject())
         {
             var key = Key(prefix, "features." + property.Name);
-            var index = IndexOf(schema, property.Name);
+            var index = schema.IndexOf(property.Name);
             if (index < 0)
             {
                 var hint = schema.Features.FirstOrDefault(f => string.Equals(f.Name, property.Name, StringComparison.OrdinalIgnoreCase));
@@ -161,19 +161,6 @@ internal static class ScoreRequestParser
         FeatureType.Boolean => "true or false",
         _ => "a string",
     };
-
-    private static int IndexOf(LeadSchema schema, string name)
-    {
-        for (var f = 0; f < schema.Features.Count; f++)
-        {
-            if (string.Equals(schema.Features[f].Name, name, StringComparison.Ordinal))
-            {
-                return f;
-            }
-        }
-
-        return -1;
-    }
 
     private static string Key(string prefix, string field) => prefix.Length == 0 ? field : $"{prefix}.{field}";
 
