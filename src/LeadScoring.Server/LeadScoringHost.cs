@@ -80,6 +80,8 @@ public static class LeadScoringHost
     public static WebApplication MapLeadScoring(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Resolve the admin key now, so a generated one exists (and its location is logged) from the first minute.
+        app.Services.GetRequiredService<AdminKey>();
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

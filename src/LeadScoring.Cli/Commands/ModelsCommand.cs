@@ -108,7 +108,7 @@ internal static class ModelsCommand
             {
                 var change = e.From is null && e.To is null ? "" : $" {e.From ?? "-"} -> {e.To ?? "-"}";
                 var why = string.IsNullOrEmpty(e.Reason) ? "" : $" ({e.Reason})";
-                text.AppendLine(CultureInfo.InvariantCulture, $"{e.At:yyyy-MM-dd HH:mm:ss}  {e.Actor,-20}  {e.ModelName}{(e.Version is { } v ? " v" + v : "")}  {e.Action}{change}{why}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"{e.At:yyyy-MM-dd HH:mm:ss}  {e.Actor,-20}  {e.ModelName}{(e.Version is { } v ? " v" + v : "")}  {e.Action}{(e.Alias is null ? "" : " " + e.Alias)}{change}{why}");
             }
 
             await stdout.WriteAsync(entries.Count == 0 ? "no audit entries\n" : text.ToString()).ConfigureAwait(false);

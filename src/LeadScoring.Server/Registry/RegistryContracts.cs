@@ -51,4 +51,4 @@ public sealed record AliasRequest(int Version, string? Reason);
 public sealed record RollbackRequest(string? Reason);
 
 /// <summary>One audit log entry.</summary>
-public sealed record AuditEntryResponse(long Id, DateTimeOffset At, string Actor, string Model, int? Version, string Action, string? From, string? To, string? Reason);
+public sealed record AuditEntryResponse(long Id, DateTimeOffset At, string Actor, string Model, int? Version, string Action, string? Alias, string? From, string? To, string? Reason);

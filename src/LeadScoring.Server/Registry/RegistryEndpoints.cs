@@ -163,7 +163,7 @@ public static partial class RegistryEndpoints
         }
 
         var entries = await registry.GetAuditLogAsync(model, take, cancellationToken);
-        return TypedResults.Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.At, e.Actor, e.ModelName, e.Version, e.Action, e.From, e.To, e.Reason)).ToArray());
+        return TypedResults.Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.At, e.Actor, e.ModelName, e.Version, e.Action, e.Alias, e.From, e.To, e.Reason)).ToArray());
     }
 
     private static string Actor(HttpContext context)
