@@ -73,6 +73,8 @@ public static class LeadScoringHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // An unready service (e.g. still training its first model) is normal, not an error; /health/ready says why.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         return builder;
     }
 

@@ -74,7 +74,7 @@ public static class Quantiles
         for (var i = 0; i < edges.Length; i++)
         {
             // Values ≤ edge belong to this or earlier bins.
-            var atOrBelow = UpperBound(values, edges[i]);
+            var atOrBelow = CountAtOrBelow(values, edges[i]);
             counts[i] = atOrBelow - below;
             below = atOrBelow;
         }
@@ -116,7 +116,8 @@ public static class Quantiles
         return lo;
     }
 
-    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
+    /// <summary>How many values of an ascending sample are at or below <paramref name="value"/> (binary search).</summary>
+    internal static int CountAtOrBelow(ReadOnlySpan<double> sorted, double value)
     {
         int lo = 0, hi = sorted.Length;
         while (lo < hi)

@@ -27,18 +27,18 @@ public static class ScoringEndpoints
     internal static async Task<Results<Ok<ScoreLeadResponse>, ValidationProblem, ProblemHttpResult>> ScoreLead(
         HttpContext context, ServedModel served, ScoringSettings settings, CancellationToken cancellationToken)
     {
-        var model = served.Current;
-        if (model is null)
+        var request = await ReadAsync(context, served, settings, cancellationToken);
+        if (request.Unavailable is { } unavailable)
         {
-            return NoModel();
+            return unavailable;
         }
 
-        var (document, bodyError) = await RequestBody.ReadJsonAsync(context.Request, settings.MaxRequestBytes, cancellationToken);
-        if (document is null)
+        if (request.BadBody is { } badBody)
         {
-            return BodyProblem(bodyError!);
+            return badBody;
         }
 
+        var (model, document) = (request.Model!, request.Document!);
         using (document)
         {
             var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -57,18 +57,18 @@ public static class ScoringEndpoints
     internal static async Task<Results<Ok<ScoreLeadResponse[]>, ValidationProblem, ProblemHttpResult>> ScoreLeads(
         HttpContext context, ServedModel served, ScoringSettings settings, CancellationToken cancellationToken)
     {
-        var model = served.Current;
-        if (model is null)
+        var request = await ReadAsync(context, served, settings, cancellationToken);
+        if (request.Unavailable is { } unavailable)
         {
-            return NoModel();
+            return unavailable;
         }
 
-        var (document, bodyError) = await RequestBody.ReadJsonAsync(context.Request, settings.MaxRequestBytes, cancellationToken);
-        if (document is null)
+        if (request.BadBody is { } badBody)
         {
-            return BodyProblem(bodyError!);
+            return badBody;
         }
 
+        var (model, document) = (request.Model!, request.Document!);
         using (document)
         {
             var root = document.RootElement;
@@ -114,10 +114,24 @@ public static class ScoringEndpoints
         }
     }
 
+    // Both routes start alike: a model must be loaded, and the body must be readable JSON within the size limit.
+    private static async Task<ScoringRequest> ReadAsync(HttpContext context, ServedModel served, ScoringSettings settings, CancellationToken cancellationToken)
+    {
+        if (served.Current is not { } model)
+        {
+            return new ScoringRequest(null, null, NoModel(), null);
+        }
+
+        var (document, bodyError) = await RequestBody.ReadJsonAsync(context.Request, settings.MaxRequestBytes, cancellationToken);
+        return document is null ? new ScoringRequest(null, null, null, BodyProblem(bodyError!)) : new ScoringRequest(model, document, null, null);
+    }
+
     private static ProblemHttpResult NoModel() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "No model is being served",
         detail: "No Production model is loaded yet (first start trains one; see /health/ready), or the served model has no Production version.");
+
+    private readonly record struct ScoringRequest(LoadedModel? Model, JsonDocument? Document, ProblemHttpResult? Unavailable, ValidationProblem? BadBody);
 
     private static ValidationProblem BodyProblem(string message) => Invalid(new() { ["body"] = [message] });
 

@@ -46,7 +46,7 @@ internal sealed class PercentileSketch
         }
 
         // Last k with p[k] ≤ x; p[k + 1] > x ≥ p[k].
-        var k = UpperBound(p, x) - 1;
+        var k = Quantiles.CountAtOrBelow(p, x) - 1;
         return (k + ((x - p[k]) / (p[k + 1] - p[k]))) / Steps;
     }
 
@@ -65,7 +65,7 @@ internal sealed class PercentileSketch
         }
 
         // First k with p[k] ≥ x; p[k − 1] < x ≤ p[k].
-        var k = LowerBound(p, x);
+        var k = Quantiles.BinOf(x, p);
         return (k - 1 + ((x - p[k - 1]) / (p[k] - p[k - 1]))) / Steps;
     }
 
@@ -141,43 +141,5 @@ internal sealed class PercentileSketch
         var p = _percentiles;
         var t = (u * Steps) - segment;
         return p[segment] + ((p[segment + 1] - p[segment]) * Math.Clamp(t, 0, 1));
-    }
-
-    private static int UpperBound(double[] sorted, double x)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private static int LowerBound(double[] sorted, double x)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

@@ -158,7 +158,7 @@ public static class LiftAnalysis
             }
 
             // Number of inner edges ≤ s gives the bucket; the top edge closes the last bucket.
-            var b = Math.Min(CountAtOrBelow(edges[1..^1], s), buckets - 1);
+            var b = Math.Min(Quantiles.CountAtOrBelow(edges[1..^1], s), buckets - 1);
             counts[b]++;
             conversions[b] += labels[i] ? 1 : 0;
         }
@@ -170,25 +170,6 @@ public static class LiftAnalysis
         }
 
         return table;
-    }
-
-    private static int CountAtOrBelow(ReadOnlySpan<double> sorted, double value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 
     private sealed class TieByIndex(double[] keys) : IComparer<int>
