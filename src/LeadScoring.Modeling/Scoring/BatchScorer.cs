@@ -37,6 +37,9 @@ public static class BatchScorer
         ArgumentNullException.ThrowIfNull(package);
         ArgumentNullException.ThrowIfNull(buckets);
         var stopwatch = Stopwatch.StartNew();
+        // Cancelled when any stage fails, so the others stop instead of waiting on a full channel.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellationToken = failed.Token;
         var schema = package.Schema;
         var idColumn = schema.Id ?? "row";
         var counts = buckets.Buckets.ToDictionary(b => b.Name, _ => 0L, StringComparer.Ordinal);
@@ -107,6 +110,9 @@ public static class BatchScorer
         }
         catch
         {
+            await failed.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(reader, scorer).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+
             // A failed run leaves no half-written output behind.
             File.Delete(output);
             throw;
