@@ -22,6 +22,7 @@ public sealed class LeadTableBuilder
     private readonly LabelUse _labelUse;
     private readonly int[] _featureColumn;
     private readonly List<double>?[] _numeric;
+    private readonly double[] _parsed;
     private readonly List<string?>?[] _categorical;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>[] _categories;
     private readonly int _idColumn = -1;
@@ -62,6 +63,7 @@ public sealed class LeadTableBuilder
         var n = schema.Features.Count;
         _featureColumn = new int[n];
         _numeric = new List<double>?[n];
+        _parsed = new double[n];
         _categorical = new List<string?>?[n];
         _categories = new Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>[n];
         for (var f = 0; f < n; f++)
@@ -111,19 +113,27 @@ public sealed class LeadTableBuilder
     public void Add<TRow>(scoped in TRow row, long rowNumber)
         where TRow : IRawFields, allows ref struct
     {
-        // Parse everything first, then append, so a bad row leaves the builder unchanged.
+        // Parse everything first (numbers into _parsed), then append, so a bad row leaves the builder unchanged.
         for (var f = 0; f < _featureColumn.Length; f++)
         {
             var spec = _schema.Features[f];
             var raw = row[_featureColumn[f]];
-            if (spec.Type == FeatureType.Numeric && !IsMissing(raw) && !FieldParser.TryParseNumber(raw, out _))
+            if (spec.Type == FeatureType.Categorical)
             {
-                throw Bad(spec.Name, rowNumber, raw, "is not a finite number");
+                continue;
             }
 
-            if (spec.Type == FeatureType.Boolean && !IsMissing(raw) && !FieldParser.TryParseBoolean(raw, out _))
+            if (IsMissing(raw))
             {
-                throw Bad(spec.Name, rowNumber, raw, "is not a boolean (yes/no, true/false, 1/0)");
+                _parsed[f] = double.NaN;
+            }
+            else if (spec.Type == FeatureType.Numeric)
+            {
+                _parsed[f] = FieldParser.TryParseNumber(raw, out var number) ? number : throw Bad(spec.Name, rowNumber, raw, "is not a finite number");
+            }
+            else
+            {
+                _parsed[f] = FieldParser.TryParseBoolean(raw, out var flag) ? (flag ? 1 : 0) : throw Bad(spec.Name, rowNumber, raw, "is not a boolean (yes/no, true/false, 1/0)");
             }
         }
 
@@ -151,18 +161,14 @@ public sealed class LeadTableBuilder
 
         for (var f = 0; f < _featureColumn.Length; f++)
         {
-            var raw = row[_featureColumn[f]];
-            switch (_schema.Features[f].Type)
+            if (_numeric[f] is { } numbers)
             {
-                case FeatureType.Numeric:
-                    _numeric[f]!.Add(IsMissing(raw) || !FieldParser.TryParseNumber(raw, out var number) ? double.NaN : number);
-                    break;
-                case FeatureType.Boolean:
-                    _numeric[f]!.Add(IsMissing(raw) || !FieldParser.TryParseBoolean(raw, out var flag) ? double.NaN : flag ? 1 : 0);
-                    break;
-                default:
-                    _categorical[f]!.Add(IsMissing(raw) ? null : Intern(f, raw.Trim()));
-                    break;
+                numbers.Add(_parsed[f]);
+            }
+            else
+            {
+                var raw = row[_featureColumn[f]];
+                _categorical[f]!.Add(IsMissing(raw) ? null : Intern(f, raw.Trim()));
             }
         }
 
