@@ -117,13 +117,6 @@ public sealed class FeatureEncoder
         return vocabulary;
     }
 
-    /// <summary>True when <paramref name="category"/> is a known category of the schema feature at <paramref name="feature"/>.</summary>
-    public bool IsKnown(int feature, ReadOnlySpan<char> category)
-    {
-        var k = Array.IndexOf(_categoricalFeatures, feature);
-        return k >= 0 && _slots[k].ContainsKey(category.Trim());
-    }
-
     /// <summary>Encodes one lead into <paramref name="vector"/> (length <see cref="Width"/>).</summary>
     public void Encode(LeadFeatures lead, Span<float> vector)
     {

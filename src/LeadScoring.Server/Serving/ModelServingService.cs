@@ -41,8 +41,7 @@ public sealed partial class ModelServingService(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Already logged by the sync; keep serving the current model and try again.
-                _ = e;
+                // Already logged by the sync; keep serving the current model and try at the next poll.
             }
 
             await Task.Delay(options.Value.RegistryPollInterval, time, stoppingToken).ConfigureAwait(false);

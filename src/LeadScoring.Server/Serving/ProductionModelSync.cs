@@ -19,9 +19,6 @@ public sealed partial class ProductionModelSync(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long? _seenToken;
 
-    /// <summary>True once the store has answered a sync.</summary>
-    public bool StoreReachable { get; private set; }
-
     /// <summary>Brings the served model up to date; <paramref name="force"/> skips the change-token shortcut.</summary>
     public async Task SyncAsync(bool force = false, CancellationToken cancellationToken = default)
     {
@@ -29,7 +26,6 @@ public sealed partial class ProductionModelSync(
         try
         {
             var token = await registry.GetChangeTokenAsync(cancellationToken).ConfigureAwait(false);
-            StoreReachable = true;
             if (!force && token == _seenToken && served.Current is not null)
             {
                 return;
@@ -59,7 +55,6 @@ public sealed partial class ProductionModelSync(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            StoreReachable = await registry.PingAsync(cancellationToken).ConfigureAwait(false);
             LogSyncFailed(logger, e);
             throw;
         }
