@@ -148,6 +148,9 @@ public sealed class ModelPackage
         }
     }
 
+    /// <summary>Parses and checks metadata.json text (as the registry stores it), without loading a model.</summary>
+    public static ModelMetadata ParseMetadata(string json, string origin) => ParseMetadata(System.Text.Encoding.UTF8.GetBytes(json), origin);
+
     /// <summary>Reads only the metadata of a package folder, without loading the model.</summary>
     public static ModelMetadata ReadMetadata(string directory) =>
         ParseMetadata(File.ReadAllBytes(Path.Combine(directory, MetadataFile)), directory);

@@ -22,9 +22,8 @@ public sealed class ModelRegistration(IModelRegistry registry)
         var latest = versions.Count > 0 ? versions[0] : null;
         if (latest is not null && !request.AllowSchemaChange)
         {
-            var previous = ModelPackage.Load(
-                await registry.GetPackageAsync(request.ModelName, latest.Version, cancellationToken).ConfigureAwait(false) ?? [],
-                $"{request.ModelName} v{latest.Version}");
+            // The registry keeps each version's metadata.json; its schema is all the comparison needs.
+            var previous = ModelPackage.ParseMetadata(latest.MetadataJson, $"{request.ModelName} v{latest.Version}");
             if (!previous.Schema.HasSameFeatures(package.Schema))
             {
                 throw new RegistryException(
