@@ -32,7 +32,7 @@ public sealed record LiftRow(
 /// <param name="Count">Leads in the bucket.</param>
 /// <param name="Conversions">Converted leads in the bucket.</param>
 /// <param name="ConversionRate">Conversions / Count (0 for an empty bucket; check Count).</param>
-public sealed record ScoreBucket(int Bucket, double Lower, double Upper, long Count, long Conversions, double ConversionRate);
+public sealed record BucketConversion(int Bucket, double Lower, double Upper, long Count, long Conversions, double ConversionRate);
 
 /// <summary>Lift, cumulative gain and conversion rate by score bucket: how well the ranking concentrates conversions.</summary>
 public static class LiftAnalysis
@@ -112,7 +112,7 @@ public static class LiftAnalysis
     }
 
     /// <summary>Conversion rate in <paramref name="bucketCount"/> equal-width score buckets over [0, 1] (a score of 1 falls in the last).</summary>
-    public static IReadOnlyList<ScoreBucket> ConversionByScoreBucket(ReadOnlySpan<bool> labels, ReadOnlySpan<double> scores, int bucketCount = 10)
+    public static IReadOnlyList<BucketConversion> ConversionByScoreBucket(ReadOnlySpan<bool> labels, ReadOnlySpan<double> scores, int bucketCount = 10)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bucketCount, 1);
         var edges = new double[bucketCount + 1];
@@ -128,7 +128,7 @@ public static class LiftAnalysis
     /// Conversion rate in the buckets [e₀, e₁), [e₁, e₂), …, [eₖ₋₁, eₖ] given by ascending <paramref name="edges"/>;
     /// every score must lie in [e₀, eₖ]. Empty buckets are kept (Count 0) so a dashboard shows every bucket.
     /// </summary>
-    public static IReadOnlyList<ScoreBucket> ConversionByScoreBucket(ReadOnlySpan<bool> labels, ReadOnlySpan<double> scores, ReadOnlySpan<double> edges)
+    public static IReadOnlyList<BucketConversion> ConversionByScoreBucket(ReadOnlySpan<bool> labels, ReadOnlySpan<double> scores, ReadOnlySpan<double> edges)
     {
         SampleGuard.SameLength(labels.Length, scores.Length, nameof(labels), nameof(scores));
         SampleGuard.Finite(scores, nameof(scores));
@@ -163,10 +163,10 @@ public static class LiftAnalysis
             conversions[b] += labels[i] ? 1 : 0;
         }
 
-        var table = new List<ScoreBucket>(buckets);
+        var table = new List<BucketConversion>(buckets);
         for (var b = 0; b < buckets; b++)
         {
-            table.Add(new ScoreBucket(b, edges[b], edges[b + 1], counts[b], conversions[b], counts[b] > 0 ? (double)conversions[b] / counts[b] : 0));
+            table.Add(new BucketConversion(b, edges[b], edges[b + 1], counts[b], conversions[b], counts[b] > 0 ? (double)conversions[b] / counts[b] : 0));
         }
 
         return table;
