@@ -48,7 +48,9 @@ public static class StoreFaults
 {
     /// <summary>
     /// The fault behind <paramref name="e"/> (or an exception it wraps), or null when it is not one: a constraint
-    /// violation, a bug or a cancellation is not a store fault.
+    /// violation, a bug or a cancellation is not a store fault. A <see cref="StoreUnavailableException"/> knows best:
+    /// SQLite reports a read-only or full folder as "unable to open" (Unreachable here), and the store that threw it
+    /// asked the file system.
     /// </summary>
     public static StoreFault? Classify(Exception e)
     {

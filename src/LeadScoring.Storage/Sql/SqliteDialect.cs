@@ -87,7 +87,13 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
-    public override StoreFault? Classify(Exception exception) => ClassifyFault(exception) ?? StoreFaults.ClassifyIo(exception);
+    public override StoreFault? Classify(Exception exception)
+    {
+        var fault = ClassifyFault(exception) ?? StoreFaults.ClassifyIo(exception);
+        // SQLite says only "unable to open" (or an I/O error) when a WAL database's folder is read-only or full (its
+        // -shm or -wal cannot be created): ask the file system what is wrong.
+        return fault == StoreFault.Unreachable ? FolderFault() ?? fault : fault;
+    }
 
     /// <summary>
     /// SQLite's result codes that mean the file cannot be used (the primary code; extended codes carry it in their
@@ -112,22 +118,7 @@ internal sealed class SqliteDialect : SqlDialect
     {
         try
         {
-            CreateFolder();
-            var probe = Path.Combine(Path.GetDirectoryName(DatabasePath)!, $".{Path.GetFileName(DatabasePath)}-write-probe-{Guid.NewGuid():N}");
-            try
-            {
-                var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await stream.WriteAsync(new byte[4096], cancellationToken).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-            }
-            finally
-            {
-                File.Delete(probe);
-            }
-
+            WriteProbeFile();
             var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
@@ -148,6 +139,41 @@ internal sealed class SqliteDialect : SqlDialect
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Full or ReadOnly when the database's folder cannot take a small file; null when it can (or for anything else).</summary>
+    private StoreFault? FolderFault()
+    {
+        try
+        {
+            WriteProbeFile();
+            return null;
+        }
+        catch (Exception e) when (StoreFaults.ClassifyIo(e) is StoreFault.Full or StoreFault.ReadOnly)
+        {
+            return StoreFaults.ClassifyIo(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Creates the folder, then writes, fsyncs and deletes a 4 KiB file in it.</summary>
+    private void WriteProbeFile()
+    {
+        CreateFolder();
+        var probe = Path.Combine(Path.GetDirectoryName(DatabasePath)!, $".{Path.GetFileName(DatabasePath)}-write-probe-{Guid.NewGuid():N}");
+        try
+        {
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+            stream.Write(new byte[4096]);
+            stream.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 
     private void CreateFolder()

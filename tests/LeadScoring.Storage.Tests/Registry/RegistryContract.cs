@@ -9,7 +9,7 @@ namespace LeadScoring.Storage.Tests.Registry;
 /// What every <see cref="IModelRegistry"/> provider must do. Each concrete subclass supplies a fresh, empty database
 /// per test; every test here runs once per provider.
 /// </summary>
-public abstract class RegistryContract : StoreContract<ModelRegistry>
+public abstract partial class RegistryContract : StoreContract<ModelRegistry>
 {
     private const string Model = "churn";
     private const string Metadata = """{ "schema": { "features": ["a", "b"] },  "metrics": { "auc": 0.91 }, "note": "é ✓" }""";
