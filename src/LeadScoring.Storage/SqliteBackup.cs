@@ -12,10 +12,11 @@ public static class SqliteBackup
     /// <summary>
     /// Copies the SQLite database of <paramref name="options"/> to <paramref name="destination"/>, which must not
     /// exist yet (nothing is ever overwritten). Throws <see cref="ArgumentException"/> for PostgreSQL (use
-    /// <c>pg_dump</c>) or a missing store, <see cref="IOException"/> when the destination exists, and
+    /// <see cref="PgDumpCommand"/>), a missing store or an existing destination, and
     /// <see cref="StoreUnavailableException"/> when either file cannot be used; a failed copy leaves no file behind.
+    /// Returns the size of the copy in bytes.
     /// </summary>
-    public static async Task BackupAsync(StorageOptions options, string destination, CancellationToken cancellationToken = default)
+    public static async Task<long> BackupAsync(StorageOptions options, string destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
@@ -31,7 +32,12 @@ public static class SqliteBackup
         }
 
         var target = Path.GetFullPath(destination);
-        // CreateNew refuses an existing file atomically; SQLite then fills the empty file.
+        if (File.Exists(target) || Directory.Exists(target))
+        {
+            throw new ArgumentException($"{target} already exists; backup never overwrites a file", nameof(destination));
+        }
+
+        // CreateNew also refuses a file created since the check; SQLite then fills the empty file.
         await using (new FileStream(target, FileMode.CreateNew, FileAccess.Write).ConfigureAwait(false))
         {
         }
@@ -62,6 +68,8 @@ public static class SqliteBackup
                     await journal.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            return new FileInfo(target).Length;
         }
         catch (Exception e)
         {
@@ -74,4 +82,37 @@ public static class SqliteBackup
             throw;
         }
     }
+
+    /// <summary>
+    /// The <c>pg_dump</c> command that backs up the PostgreSQL store of <paramref name="options"/> to
+    /// <paramref name="destination"/> (custom format, for <c>pg_restore</c>); the password is left out (PGPASSWORD or ~/.pgpass).
+    /// </summary>
+    public static string PgDumpCommand(StorageOptions options, string destination)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
+        var parts = new List<string> { "pg_dump", "--format=custom", "--file=" + ShellQuote(destination) };
+        if (!string.IsNullOrEmpty(builder.Host))
+        {
+            parts.Add("--host=" + ShellQuote(builder.Host));
+        }
+
+        parts.Add("--port=" + builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(builder.Username))
+        {
+            parts.Add("--username=" + ShellQuote(builder.Username));
+        }
+
+        if (!string.IsNullOrEmpty(builder.Database))
+        {
+            parts.Add("--dbname=" + ShellQuote(builder.Database));
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static string ShellQuote(string value) =>
+        value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or ':' or '@')
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
