@@ -92,44 +92,8 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
             async (session, ct) =>
             {
                 var now = _database.Now();
-                await session.ExecuteAsync(
-                    """
-                    INSERT INTO registered_models (name, description, created_at, created_by, last_version)
-                    VALUES (@name, NULL, @now, @actor, 0)
-                    ON CONFLICT (name) DO NOTHING
-                    """,
-                    [SqlArg.Text("@name", request.ModelName), _dialect.TimeArg("@now", now), SqlArg.Text("@actor", request.Actor)],
-                    ct).ConfigureAwait(false);
-
-                var model = (await session.QueryAsync(
-                    "SELECT id, last_version FROM registered_models WHERE name = @name" + _dialect.LockRowsClause,
-                    [SqlArg.Text("@name", request.ModelName)],
-                    r => (Id: r.GetInt64(0), Last: r.GetInt32(1)),
-                    ct).ConfigureAwait(false)).Single();
-
-                var version = model.Last + 1;
-                await session.ExecuteAsync(
-                    "UPDATE registered_models SET last_version = @version WHERE id = @id",
-                    [SqlArg.Int("@version", version), SqlArg.Long("@id", model.Id)],
-                    ct).ConfigureAwait(false);
-
-                await session.ExecuteAsync(
-                    """
-                    INSERT INTO model_versions (model_id, version, stage, description, tags_json, metadata_json,
-                        package, package_sha256, package_size, created_at, created_by, stage_changed_at, auc, reference_profile_json)
-                    VALUES (@id, @version, @stage, @description, @tags, @metadata,
-                        @package, @sha, @size, @now, @actor, @now, @auc, @profile)
-                    """,
-                    [
-                        SqlArg.Long("@id", model.Id), SqlArg.Int("@version", version), SqlArg.Text("@stage", nameof(ModelStage.None)),
-                        SqlArg.Text("@description", request.Description), SqlArg.Text("@tags", tagsJson),
-                        SqlArg.Text("@metadata", request.MetadataJson), SqlArg.Bytes("@package", request.Package),
-                        SqlArg.Text("@sha", sha256), SqlArg.Long("@size", request.Package.LongLength),
-                        _dialect.TimeArg("@now", now), SqlArg.Text("@actor", request.Actor),
-                        SqlArg.Double("@auc", auc), SqlArg.Text("@profile", profile),
-                    ],
-                    ct).ConfigureAwait(false);
-
+                var (modelId, version) = await _statements.NextVersionAsync(session, request.ModelName, request.Actor, now, ct).ConfigureAwait(false);
+                await _statements.InsertVersionAsync(session, modelId, version, request, tagsJson, sha256, auc, profile, now, ct).ConfigureAwait(false);
                 await _statements.AuditAsync(session, now, request.Actor, request.ModelName, version, "register", null, null, nameof(ModelStage.None), request.Reason, ct).ConfigureAwait(false);
                 await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
 
@@ -143,22 +107,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
-        var models = await ReadAsync(
-            (session, ct) => session.QueryAsync(
-                """
-                SELECT m.name, m.description, m.created_at, m.last_version, p.version
-                FROM registered_models m
-                LEFT JOIN model_versions p ON p.model_id = m.id AND p.stage = 'Production'
-                """,
-                [],
-                r => new RegisteredModel(
-                    r.GetString(0),
-                    r.IsDBNull(1) ? null : r.GetString(1),
-                    _dialect.ReadTime(r, 2),
-                    r.GetInt32(3),
-                    r.IsDBNull(4) ? null : r.GetInt32(4)),
-                ct),
-            cancellationToken).ConfigureAwait(false);
+        var models = await ReadAsync(_statements.ReadModelsAsync, cancellationToken).ConfigureAwait(false);
 
         // Sorted here, not in SQL, so the order is ordinal on both providers whatever the database's collation.
         models.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -461,25 +410,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
         }
 
         return await ReadAsync(
-            (session, ct) => session.QueryAsync(
-                modelName is null
-                    ? $"SELECT {RegistryStatements.AuditColumns} FROM registry_audit ORDER BY id DESC LIMIT @limit"
-                    : $"SELECT {RegistryStatements.AuditColumns} FROM registry_audit WHERE model_name = @name ORDER BY id DESC LIMIT @limit",
-                [SqlArg.Text("@name", modelName), SqlArg.Int("@limit", limit)],
-                r => new AuditEntry(
-                    r.GetInt64(0),
-                    _dialect.ReadTime(r, 1),
-                    r.GetString(2),
-                    r.GetString(3),
-                    r.IsDBNull(4) ? null : r.GetInt32(4),
-                    r.GetString(5),
-                    r.IsDBNull(7) ? null : r.GetString(7),
-                    r.IsDBNull(8) ? null : r.GetString(8),
-                    r.IsDBNull(9) ? null : r.GetString(9))
-                {
-                    Alias = r.IsDBNull(6) ? null : r.GetString(6),
-                },
-                ct),
+            (session, ct) => _statements.ReadAuditAsync(session, modelName, limit, ct),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -195,4 +195,101 @@ internal sealed class RegistryStatements(SqlDialect dialect)
             .GroupBy(a => a.Version)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(a => a.Alias).Order(StringComparer.Ordinal)]);
     }
+
+    /// <summary>
+    /// Creates the model on its first version, locks its row and takes the next version number (never reused).
+    /// Registrations of a new model meet on the unique name, then on the row lock.
+    /// </summary>
+    public async Task<(long ModelId, int Version)> NextVersionAsync(SqlSession session, string modelName, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(
+            """
+            INSERT INTO registered_models (name, description, created_at, created_by, last_version)
+            VALUES (@name, NULL, @now, @actor, 0)
+            ON CONFLICT (name) DO NOTHING
+            """,
+            [SqlArg.Text("@name", modelName), dialect.TimeArg("@now", now), SqlArg.Text("@actor", actor)],
+            cancellationToken).ConfigureAwait(false);
+
+        var model = (await session.QueryAsync(
+            "SELECT id, last_version FROM registered_models WHERE name = @name" + dialect.LockRowsClause,
+            [SqlArg.Text("@name", modelName)],
+            r => (Id: r.GetInt64(0), Last: r.GetInt32(1)),
+            cancellationToken).ConfigureAwait(false)).Single();
+
+        var version = model.Last + 1;
+        await session.ExecuteAsync(
+            "UPDATE registered_models SET last_version = @version WHERE id = @id",
+            [SqlArg.Int("@version", version), SqlArg.Long("@id", model.Id)],
+            cancellationToken).ConfigureAwait(false);
+        return (model.Id, version);
+    }
+
+    /// <summary>Inserts a new version in stage None, with its projections (AUC, reference profile).</summary>
+    public Task<int> InsertVersionAsync(
+        SqlSession session,
+        long modelId,
+        int version,
+        NewModelVersion request,
+        string tagsJson,
+        string sha256,
+        double? auc,
+        string? referenceProfileJson,
+        DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO model_versions (model_id, version, stage, description, tags_json, metadata_json,
+                package, package_sha256, package_size, created_at, created_by, stage_changed_at, auc, reference_profile_json)
+            VALUES (@id, @version, @stage, @description, @tags, @metadata,
+                @package, @sha, @size, @now, @actor, @now, @auc, @profile)
+            """,
+            [
+                SqlArg.Long("@id", modelId), SqlArg.Int("@version", version), SqlArg.Text("@stage", nameof(ModelStage.None)),
+                SqlArg.Text("@description", request.Description), SqlArg.Text("@tags", tagsJson),
+                SqlArg.Text("@metadata", request.MetadataJson), SqlArg.Bytes("@package", request.Package),
+                SqlArg.Text("@sha", sha256), SqlArg.Long("@size", request.Package.LongLength),
+                dialect.TimeArg("@now", now), SqlArg.Text("@actor", request.Actor),
+                SqlArg.Double("@auc", auc), SqlArg.Text("@profile", referenceProfileJson),
+            ],
+            cancellationToken);
+
+    /// <summary>Every model with its Production version, in the database's order.</summary>
+    public Task<List<RegisteredModel>> ReadModelsAsync(SqlSession session, CancellationToken cancellationToken) =>
+        session.QueryAsync(
+            """
+            SELECT m.name, m.description, m.created_at, m.last_version, p.version
+            FROM registered_models m
+            LEFT JOIN model_versions p ON p.model_id = m.id AND p.stage = 'Production'
+            """,
+            [],
+            r => new RegisteredModel(
+                r.GetString(0),
+                r.IsDBNull(1) ? null : r.GetString(1),
+                dialect.ReadTime(r, 2),
+                r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetInt32(4)),
+            cancellationToken);
+
+    /// <summary>The newest <paramref name="limit"/> audit entries, of one model or all.</summary>
+    public Task<List<AuditEntry>> ReadAuditAsync(SqlSession session, string? modelName, int limit, CancellationToken cancellationToken) =>
+        session.QueryAsync(
+            modelName is null
+                ? $"SELECT {AuditColumns} FROM registry_audit ORDER BY id DESC LIMIT @limit"
+                : $"SELECT {AuditColumns} FROM registry_audit WHERE model_name = @name ORDER BY id DESC LIMIT @limit",
+            [SqlArg.Text("@name", modelName), SqlArg.Int("@limit", limit)],
+            r => new AuditEntry(
+                r.GetInt64(0),
+                dialect.ReadTime(r, 1),
+                r.GetString(2),
+                r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.GetString(5),
+                r.IsDBNull(7) ? null : r.GetString(7),
+                r.IsDBNull(8) ? null : r.GetString(8),
+                r.IsDBNull(9) ? null : r.GetString(9))
+            {
+                Alias = r.IsDBNull(6) ? null : r.GetString(6),
+            },
+            cancellationToken);
 }

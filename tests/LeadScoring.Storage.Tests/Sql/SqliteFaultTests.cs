@@ -21,7 +21,7 @@ public sealed class SqliteFaultTests : IDisposable
     private ModelRegistry Registry(string databasePath) => new(new SqlDatabase(new SqliteDialect(databasePath), _time));
 
     [Fact]
-    public async Task A_full_disk_refuses_changes_with_a_full_fault_naming_the_database_and_reads_go_on()
+    public async Task A_full_disk_refuses_changes_with_a_full_fault_naming_the_database_until_space_is_freed()
     {
         var folder = Path.Combine(_root, "disk");
         await using var disk = await TestMount.TmpfsAsync(folder, 2 * 1024 * 1024);
@@ -41,7 +41,11 @@ public sealed class SqliteFaultTests : IDisposable
             Assert.Equal(StoreFault.Full, refused.Fault);
             Assert.StartsWith($"the SQLite database {path} cannot be written: the disk is full", refused.Message, StringComparison.Ordinal);
             Assert.IsType<SqliteException>(refused.InnerException);
-            Assert.Single(await registry.ListVersionsAsync("churn"));
+
+            // Nothing was half-written: with space again, the next change gets the next number.
+            File.Delete(Path.Combine(folder, "filler"));
+            Assert.True((await registry.CheckWritableAsync()).IsWritable);
+            Assert.Equal(2, (await registry.RegisterAsync(new NewModelVersion("churn", new byte[512 * 1024], "{}", "alice"))).Version);
         }
 
         SqliteConnection.ClearAllPools();
