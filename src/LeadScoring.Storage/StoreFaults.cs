@@ -87,6 +87,7 @@ public static class StoreFaults
         IOException { HResult: 28 or 122 } => StoreFault.Full,
         IOException { HResult: 30 } => StoreFault.ReadOnly,
         UnauthorizedAccessException => StoreFault.ReadOnly,
+        // Other I/O errors around the file (its folder is a file, a device error).
         IOException and not (FileNotFoundException or EndOfStreamException) => StoreFault.Unreachable,
         _ => null,
     };
