@@ -52,7 +52,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
     /// <summary>Names the database in messages ("the SQLite database /srv/data/leadscoring.db").</summary>
     public string StoreDescription => _dialect.Description;
 
-    /// <summary>The database this registry runs on (tests and sibling stores).</summary>
+    /// <summary>The database this registry runs on and owns (for tests).</summary>
     internal SqlDatabase Database => _database;
 
     /// <summary>The newest schema version this build knows.</summary>
