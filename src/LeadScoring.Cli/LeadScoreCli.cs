@@ -18,5 +18,6 @@ public static class LeadScoreCli
         AliasCommand.Create(),
         ScoreCommand.Create(),
         ServeCommand.Create(),
+        BackupCommand.Create(),
     };
 }

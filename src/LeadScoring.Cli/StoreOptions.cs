@@ -25,7 +25,7 @@ internal sealed record StoreOptions(Option<string> DataDirectory, Option<string?
     }
 
     /// <summary>Opens the registry these options point at.</summary>
-    public SqlModelRegistry Open(ParseResult result) => ModelRegistryFactory.Create(new StorageOptions
+    public ModelRegistry Open(ParseResult result) => ModelRegistryFactory.Create(new StorageOptions
     {
         DataDirectory = result.GetValue(DataDirectory)!,
         PostgresConnectionString = result.GetValue(Postgres),

@@ -39,7 +39,7 @@ public static class LeadScoringHost
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<SqlModelRegistry>());
+        services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<ServedModel>();
         services.AddSingleton<ProductionModelSync>();

@@ -1,21 +1,34 @@
 using LeadScoring.Storage.Registry;
+using LeadScoring.Storage.Sql;
 
 namespace LeadScoring.Storage;
 
-/// <summary>Picks the registry's provider from <see cref="StorageOptions"/>.</summary>
+/// <summary>Picks the registry's database from <see cref="StorageOptions"/>.</summary>
 public static class ModelRegistryFactory
 {
     /// <summary>
     /// PostgreSQL when <see cref="StorageOptions.PostgresConnectionString"/> is set, otherwise SQLite at
     /// <see cref="StorageOptions.SqliteDatabasePath"/>. Nothing is opened until first use (or
-    /// <see cref="SqlModelRegistry.InitializeAsync"/>). The caller owns the result: dispose it
+    /// <see cref="ModelRegistry.InitializeAsync"/>). The caller owns the result: dispose it
     /// (<c>await using</c>) to release connection pools.
     /// </summary>
-    public static SqlModelRegistry Create(StorageOptions options, TimeProvider? timeProvider = null)
+    public static ModelRegistry Create(StorageOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return new ModelRegistry(new SqlDatabase(CreateDialect(options, StorageOptions.SqliteFileName), timeProvider));
+    }
+
+    /// <summary>
+    /// The dialect for one database of <paramref name="options"/>: on PostgreSQL every component shares the
+    /// connection's database; on SQLite each database is its own file, <paramref name="sqliteFileName"/>, in the
+    /// data directory (the registry's is <see cref="StorageOptions.SqliteFileName"/>).
+    /// </summary>
+    internal static SqlDialect CreateDialect(StorageOptions options, string sqliteFileName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sqliteFileName);
         return options.UsesPostgres
-            ? new PostgresModelRegistry(options.PostgresConnectionString!, timeProvider)
-            : new SqliteModelRegistry(options.SqliteDatabasePath, timeProvider);
+            ? new PostgresDialect(options.PostgresConnectionString!)
+            : new SqliteDialect(Path.GetFullPath(Path.Combine(options.DataDirectory, sqliteFileName)));
     }
 }

@@ -3,6 +3,8 @@ namespace LeadScoring.Storage.Registry;
 /// <summary>
 /// Versioned models with stages, aliases and an audit log. Every change is one transaction and writes its
 /// audit entry in that same transaction. Implemented for SQLite and PostgreSQL; both pass one test suite.
+/// A call the store itself cannot carry out (disk full, read-only, corrupt, unreachable) throws
+/// <see cref="StoreUnavailableException"/>.
 /// </summary>
 public interface IModelRegistry
 {
@@ -17,6 +19,15 @@ public interface IModelRegistry
 
     /// <summary>One version, or null.</summary>
     Task<ModelVersion?> GetVersionAsync(string modelName, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest version of a model (highest number, whatever its stage), or null.</summary>
+    Task<ModelVersion?> GetLatestVersionAsync(string modelName, CancellationToken cancellationToken = default);
+
+    /// <summary>What lists show of every version of a model, newest first, without metadata or packages; empty when the model does not exist.</summary>
+    Task<IReadOnlyList<ModelVersionSummary>> ListVersionSummariesAsync(string modelName, CancellationToken cancellationToken = default);
+
+    /// <summary>The reference profile (the package's <c>reference-profile.json</c>) of a version, or null when the version does not exist or has none.</summary>
+    Task<string?> GetReferenceProfileJsonAsync(string modelName, int version, CancellationToken cancellationToken = default);
 
     /// <summary>The version in Production, or null.</summary>
     Task<ModelVersion?> GetProductionAsync(string modelName, CancellationToken cancellationToken = default);
@@ -53,4 +64,7 @@ public interface IModelRegistry
 
     /// <summary>True when the store answers a trivial query.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the store can be written now (disk full, read-only, corrupt, unreachable); for readiness. Never throws for a fault.</summary>
+    Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default);
 }

@@ -36,7 +36,41 @@ public sealed record NewModelVersion(
     string Actor,
     string? Description = null,
     IReadOnlyDictionary<string, string>? Tags = null,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>The held-out ROC AUC; when null the registry takes <c>metrics.auc</c> from <see cref="MetadataJson"/>.</summary>
+    public double? Auc { get; init; }
+
+    /// <summary>The package's <c>reference-profile.json</c>; when null the registry reads it from <see cref="Package"/> (a zip).</summary>
+    public string? ReferenceProfileJson { get; init; }
+}
+
+/// <summary>What lists show of a version, read without its metadata or package.</summary>
+/// <param name="ModelName">The model this version belongs to.</param>
+/// <param name="Version">Auto-numbered from 1 per model.</param>
+/// <param name="Stage">Current stage.</param>
+/// <param name="Aliases">Aliases currently on this version, sorted.</param>
+/// <param name="Description">Free text.</param>
+/// <param name="Tags">Free key/value labels.</param>
+/// <param name="CreatedAt">When it was registered.</param>
+/// <param name="CreatedBy">Who registered it.</param>
+/// <param name="PackageSha256">SHA-256 (hex) of the stored package bytes.</param>
+/// <param name="PackageSize">Size of the stored package in bytes.</param>
+/// <param name="Auc">Held-out ROC AUC recorded at registration, when known.</param>
+/// <param name="StageChangedAt">When the stage last changed (the registration time until then).</param>
+public sealed record ModelVersionSummary(
+    string ModelName,
+    int Version,
+    ModelStage Stage,
+    IReadOnlyList<string> Aliases,
+    string? Description,
+    IReadOnlyDictionary<string, string> Tags,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    string PackageSha256,
+    long PackageSize,
+    double? Auc,
+    DateTimeOffset StageChangedAt);
 
 /// <summary>One audited change: who did what to which version, from what to what, and why.</summary>
 /// <param name="Id">Increasing sequence number.</param>

@@ -1,34 +1,19 @@
+using LeadScoring.Storage.Sql;
+
 namespace LeadScoring.Storage.Registry;
 
-/// <summary>The column types that differ between the providers; everything else in the schema is shared.</summary>
-/// <param name="AutoId">An auto-numbered 64-bit primary key column (never reusing numbers).</param>
-/// <param name="Blob">A byte array column.</param>
-/// <param name="Time">A UTC timestamp column.</param>
-internal sealed record SqlTypes(string AutoId, string Blob, string Time);
-
 /// <summary>
-/// The registry's schema as numbered migrations, written once with <c>{AutoId}</c>, <c>{Blob}</c> and <c>{Time}</c>
-/// placeholders that each provider fills in. Applied in order under a lock; each applied step is a row in
-/// <c>schema_versions</c> (component 'registry'), so applying is idempotent. Never edit a released step: add one.
+/// The registry's schema as numbered migrations (component 'registry'), written once with the placeholders of
+/// <see cref="SqlTypes"/> that each dialect fills in. Never edit a released step: add one.
 /// </summary>
 internal static class RegistrySchema
 {
     public const string Component = "registry";
 
-    public static string SchemaVersionsTable(SqlTypes types) => Fill(
-        """
-        CREATE TABLE IF NOT EXISTS schema_versions (
-            component TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            applied_at {Time} NOT NULL,
-            PRIMARY KEY (component, version))
-        """,
-        types);
-
     /// <summary>Migration steps: index 0 is version 1.</summary>
-    public static IReadOnlyList<IReadOnlyList<string>> Steps(SqlTypes types) =>
+    public static IReadOnlyList<MigrationStep> Steps(SqlTypes types) =>
     [
-        [
+        MigrationStep.Sql(
             // One row; its counter moves in every write transaction (the change token). Updating it also
             // serializes the tail of concurrent write transactions, so the token grows in commit order.
             """
@@ -37,7 +22,7 @@ internal static class RegistrySchema
                 change_seq BIGINT NOT NULL)
             """,
             "INSERT INTO registry_state (id, change_seq) VALUES (1, 0)",
-            Fill(
+            types.Fill(
                 """
                 CREATE TABLE registered_models (
                     id {AutoId},
@@ -46,9 +31,8 @@ internal static class RegistrySchema
                     created_at {Time} NOT NULL,
                     created_by TEXT NOT NULL,
                     last_version INTEGER NOT NULL DEFAULT 0)
-                """,
-                types),
-            Fill(
+                """),
+            types.Fill(
                 """
                 CREATE TABLE model_versions (
                     model_id BIGINT NOT NULL REFERENCES registered_models (id),
@@ -64,11 +48,10 @@ internal static class RegistrySchema
                     created_by TEXT NOT NULL,
                     stage_changed_at {Time} NOT NULL,
                     PRIMARY KEY (model_id, version))
-                """,
-                types),
+                """),
             // The database itself refuses a second Production version of a model.
             "CREATE UNIQUE INDEX ux_model_versions_one_production ON model_versions (model_id) WHERE stage = 'Production'",
-            Fill(
+            types.Fill(
                 """
                 CREATE TABLE model_aliases (
                     model_id BIGINT NOT NULL,
@@ -78,10 +61,9 @@ internal static class RegistrySchema
                     updated_by TEXT NOT NULL,
                     PRIMARY KEY (model_id, alias),
                     FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version))
-                """,
-                types),
+                """),
             "CREATE INDEX ix_model_aliases_version ON model_aliases (model_id, version)",
-            Fill(
+            types.Fill(
                 """
                 CREATE TABLE production_history (
                     id {AutoId},
@@ -90,10 +72,9 @@ internal static class RegistrySchema
                     promoted_at {Time} NOT NULL,
                     promoted_by TEXT NOT NULL,
                     FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version))
-                """,
-                types),
+                """),
             "CREATE INDEX ix_production_history_model ON production_history (model_id, id)",
-            Fill(
+            types.Fill(
                 """
                 CREATE TABLE registry_audit (
                     id {AutoId},
@@ -106,14 +87,42 @@ internal static class RegistrySchema
                     from_value TEXT NULL,
                     to_value TEXT NULL,
                     reason TEXT NULL)
-                """,
-                types),
-            "CREATE INDEX ix_registry_audit_model ON registry_audit (model_name, id)",
-        ],
+                """),
+            "CREATE INDEX ix_registry_audit_model ON registry_audit (model_name, id)"),
+
+        // v2: the projections lists and monitoring read without parsing metadata or unzipping packages.
+        MigrationStep.SqlThenCode(
+            [
+                types.Fill("ALTER TABLE model_versions ADD COLUMN auc {Double} NULL"),
+                "ALTER TABLE model_versions ADD COLUMN reference_profile_json TEXT NULL",
+            ],
+            BackfillProjectionsAsync),
     ];
 
-    private static string Fill(string sql, SqlTypes types) => sql
-        .Replace("{AutoId}", types.AutoId, StringComparison.Ordinal)
-        .Replace("{Blob}", types.Blob, StringComparison.Ordinal)
-        .Replace("{Time}", types.Time, StringComparison.Ordinal);
+    /// <summary>Fills the v2 columns of the versions registered before v2, one row at a time (packages can be large).</summary>
+    private static async Task BackfillProjectionsAsync(SqlSession session, CancellationToken cancellationToken)
+    {
+        var keys = await session.QueryAsync(
+            "SELECT model_id, version FROM model_versions",
+            [],
+            r => (ModelId: r.GetInt64(0), Version: r.GetInt32(1)),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (modelId, version) in keys)
+        {
+            var rows = await session.QueryAsync(
+                "SELECT metadata_json, package FROM model_versions WHERE model_id = @id AND version = @version",
+                [SqlArg.Long("@id", modelId), SqlArg.Int("@version", version)],
+                r => (Metadata: r.GetString(0), Package: r.GetFieldValue<byte[]>(1)),
+                cancellationToken).ConfigureAwait(false);
+            await session.ExecuteAsync(
+                "UPDATE model_versions SET auc = @auc, reference_profile_json = @profile WHERE model_id = @id AND version = @version",
+                [
+                    SqlArg.Double("@auc", VersionProjections.AucFromMetadata(rows[0].Metadata)),
+                    SqlArg.Text("@profile", VersionProjections.ReferenceProfileFromPackage(rows[0].Package)),
+                    SqlArg.Long("@id", modelId),
+                    SqlArg.Int("@version", version),
+                ],
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using LeadScoring.Storage.Registry;
+using LeadScoring.Storage.Sql;
+using LeadScoring.Storage.Tests.Support;
 using Npgsql;
 
 namespace LeadScoring.Storage.Tests.Registry;
@@ -9,13 +11,9 @@ namespace LeadScoring.Storage.Tests.Registry;
 [Collection(PostgresTestCluster.CollectionName)]
 public sealed class PostgresRegistryTests(PostgresTestCluster cluster) : RegistryContract
 {
-    private string _connectionString = "";
+    private string ConnectionString => ((PostgresTestDatabase)Database).ConnectionString;
 
-    protected override async Task CreateStoreAsync() => _connectionString = await cluster.CreateDatabaseAsync("registry");
-
-    protected override SqlModelRegistry OpenRegistry(TimeProvider time) => new PostgresModelRegistry(_connectionString, time);
-
-    protected override Task DeleteStoreAsync() => cluster.DropDatabaseAsync(_connectionString);
+    protected override TestDatabase CreateTestDatabase() => new PostgresTestDatabase(cluster);
 
     [Fact]
     public async Task Ping_is_false_for_an_unreachable_server()
@@ -25,7 +23,7 @@ public sealed class PostgresRegistryTests(PostgresTestCluster cluster) : Registr
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        await using var registry = new PostgresModelRegistry($"Host=127.0.0.1;Port={closedPort};Username=nobody;Timeout=3");
+        await using var registry = new ModelRegistry(new SqlDatabase(new PostgresDialect($"Host=127.0.0.1;Port={closedPort};Username=nobody;Timeout=3")));
 
         Assert.False(await registry.PingAsync());
     }
@@ -33,12 +31,12 @@ public sealed class PostgresRegistryTests(PostgresTestCluster cluster) : Registr
     [Fact]
     public async Task The_factory_picks_PostgreSQL_when_a_connection_string_is_set()
     {
-        var options = new StorageOptions { PostgresConnectionString = _connectionString };
+        var options = new StorageOptions { PostgresConnectionString = ConnectionString };
         Assert.True(options.UsesPostgres);
 
         await using var registry = ModelRegistryFactory.Create(options);
 
-        Assert.IsType<PostgresModelRegistry>(registry);
+        Assert.IsType<PostgresDialect>(registry.Database.Dialect);
         Assert.Equal("postgres", registry.Provider);
         Assert.True(await registry.PingAsync());
         Assert.Equal(1, (await registry.RegisterAsync(new NewModelVersion("churn", [1], "{}", "alice"))).Version);
@@ -51,7 +49,7 @@ public sealed class PostgresRegistryTests(PostgresTestCluster cluster) : Registr
         await Registry.RegisterAsync(new NewModelVersion("churn", [2], "{}", "alice"));
         await Registry.TransitionAsync("churn", 1, ModelStage.Production, "alice", null);
 
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("UPDATE model_versions SET stage = 'Production' WHERE version = 2", connection);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
@@ -63,7 +61,7 @@ public sealed class PostgresRegistryTests(PostgresTestCluster cluster) : Registr
     {
         await Registry.RegisterAsync(new NewModelVersion("churn", [1, 2], "{}", "alice"));
 
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT pg_typeof(package)::text || ' ' || pg_typeof(created_at)::text FROM model_versions", connection);

@@ -1,58 +1,23 @@
 using System.Security.Cryptography;
 using LeadScoring.Storage.Registry;
+using LeadScoring.Storage.Sql;
 using LeadScoring.Storage.Tests.Support;
 
 namespace LeadScoring.Storage.Tests.Registry;
 
 /// <summary>
-/// What every <see cref="IModelRegistry"/> provider must do. Each concrete subclass supplies a fresh, empty store
+/// What every <see cref="IModelRegistry"/> provider must do. Each concrete subclass supplies a fresh, empty database
 /// per test; every test here runs once per provider.
 /// </summary>
-public abstract class RegistryContract : IAsyncLifetime
+public abstract partial class RegistryContract : StoreContract<ModelRegistry>
 {
     private const string Model = "churn";
     private const string Metadata = """{ "schema": { "features": ["a", "b"] },  "metrics": { "auc": 0.91 }, "note": "é ✓" }""";
 
-    private readonly List<SqlModelRegistry> _opened = [];
-
-    protected static readonly DateTimeOffset Start = new(2025, 3, 14, 9, 26, 53, TimeSpan.Zero);
-
-    protected ManualTimeProvider Time { get; } = new(Start);
-
     /// <summary>The registry under test (not yet initialized when a test starts).</summary>
-    protected SqlModelRegistry Registry { get; private set; } = null!;
+    protected ModelRegistry Registry => Store;
 
-    /// <summary>Prepares a fresh, empty store.</summary>
-    protected abstract Task CreateStoreAsync();
-
-    /// <summary>A new registry instance over the store (as another process would open it).</summary>
-    protected abstract SqlModelRegistry OpenRegistry(TimeProvider time);
-
-    /// <summary>Removes the store; every registry opened on it is already disposed.</summary>
-    protected abstract Task DeleteStoreAsync();
-
-    public async Task InitializeAsync()
-    {
-        await CreateStoreAsync();
-        Registry = Open();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var registry in _opened)
-        {
-            await registry.DisposeAsync();
-        }
-
-        await DeleteStoreAsync();
-    }
-
-    protected SqlModelRegistry Open()
-    {
-        var registry = OpenRegistry(Time);
-        _opened.Add(registry);
-        return registry;
-    }
+    private protected override ModelRegistry OpenStore(SqlDatabase database) => new(database);
 
     private Task<ModelVersion> RegisterAsync(string model = Model, string actor = "alice", byte[]? package = null, IModelRegistry? registry = null) =>
         (registry ?? Registry).RegisterAsync(new NewModelVersion(model, package ?? [1, 2, 3], Metadata, actor));
@@ -687,7 +652,7 @@ public abstract class RegistryContract : IAsyncLifetime
         var package = await Registry.GetPackageAsync(Model, 2);
         await Registry.DisposeAsync();
 
-        await using var reopened = OpenRegistry(Time);
+        var reopened = Open();
         Assert.Equal(before.Token, await reopened.GetChangeTokenAsync());
         Assert.Equal(package, await reopened.GetPackageAsync(Model, 2));
         Assert.Equal(["champion"], (await reopened.GetProductionAsync(Model))!.Aliases);

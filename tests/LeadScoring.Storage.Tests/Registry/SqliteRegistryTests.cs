@@ -1,4 +1,6 @@
 using LeadScoring.Storage.Registry;
+using LeadScoring.Storage.Sql;
+using LeadScoring.Storage.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace LeadScoring.Storage.Tests.Registry;
@@ -6,24 +8,13 @@ namespace LeadScoring.Storage.Tests.Registry;
 /// <summary>The registry contract on SQLite (a fresh temporary file per test), plus what only SQLite has.</summary>
 public sealed class SqliteRegistryTests : RegistryContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "leadscoring-sqlite-" + Guid.NewGuid().ToString("N"));
+    private SqliteTestDatabase Sqlite => (SqliteTestDatabase)Database;
 
-    private string DatabasePath => Path.Combine(_directory, "nested", StorageOptions.SqliteFileName);
+    private string DatabasePath => Sqlite.DatabasePath;
 
-    protected override Task CreateStoreAsync() => Task.CompletedTask;
+    private string Folder => Sqlite.Directory;
 
-    protected override SqlModelRegistry OpenRegistry(TimeProvider time) => new SqliteModelRegistry(DatabasePath, time);
-
-    protected override Task DeleteStoreAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
+    protected override TestDatabase CreateTestDatabase() => new SqliteTestDatabase();
 
     [Fact]
     public async Task The_database_file_and_its_folder_are_created_on_first_use_in_WAL_mode()
@@ -37,8 +28,8 @@ public sealed class SqliteRegistryTests : RegistryContract
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await command.ExecuteScalarAsync());
-        command.CommandText = "SELECT version FROM schema_versions WHERE component = 'registry'";
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT MAX(version) FROM schema_versions WHERE component = 'registry'";
+        Assert.Equal(2L, await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -86,16 +77,16 @@ public sealed class SqliteRegistryTests : RegistryContract
     }
 
     [Fact]
-    public async Task The_factory_puts_the_database_at_data_directory_leadscoring_db()
+    public async Task The_factory_puts_the_database_at_dataFolder_leadscoring_db()
     {
-        var options = new StorageOptions { DataDirectory = Path.Combine(_directory, "factory") };
+        var options = new StorageOptions { DataDirectory = Path.Combine(Folder, "factory") };
         Assert.False(options.UsesPostgres);
 
         await using var registry = ModelRegistryFactory.Create(options);
-        var sqlite = Assert.IsType<SqliteModelRegistry>(registry);
+        var sqlite = Assert.IsType<SqliteDialect>(registry.Database.Dialect);
         await registry.RegisterAsync(new NewModelVersion("churn", [1], "{}", "alice"));
 
-        Assert.Equal(Path.Combine(_directory, "factory", "leadscoring.db"), sqlite.DatabasePath);
+        Assert.Equal(Path.Combine(Folder, "factory", "leadscoring.db"), sqlite.DatabasePath);
         Assert.True(File.Exists(sqlite.DatabasePath));
         Assert.Equal("sqlite", registry.Provider);
     }
@@ -113,11 +104,11 @@ public sealed class SqliteRegistryTests : RegistryContract
     [Fact]
     public async Task Ping_is_false_when_the_database_cannot_be_opened()
     {
-        Directory.CreateDirectory(_directory);
-        var notAFolder = Path.Combine(_directory, "file");
+        Directory.CreateDirectory(Folder);
+        var notAFolder = Path.Combine(Folder, "file");
         await File.WriteAllTextAsync(notAFolder, "x");
 
-        await using var registry = new SqliteModelRegistry(Path.Combine(notAFolder, "leadscoring.db"));
+        await using var registry = new ModelRegistry(new SqlDatabase(new SqliteDialect(Path.Combine(notAFolder, "leadscoring.db"))));
 
         Assert.False(await registry.PingAsync());
     }

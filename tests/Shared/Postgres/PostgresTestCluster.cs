@@ -103,7 +103,8 @@ public sealed class PostgresTestCluster : IAsyncLifetime
         }
     }
 
-    private async Task ExecuteAdminAsync(string sql)
+    /// <summary>Runs one statement as the superuser on database 'postgres' (e.g. ALTER DATABASE).</summary>
+    public async Task ExecuteAdminAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();

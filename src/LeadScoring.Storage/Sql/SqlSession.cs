@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace LeadScoring.Storage.Registry;
+namespace LeadScoring.Storage.Sql;
 
 /// <summary>A typed command parameter; the type matters for NULLs on PostgreSQL.</summary>
 internal readonly record struct SqlArg(string Name, object? Value, DbType Type)
@@ -15,9 +15,11 @@ internal readonly record struct SqlArg(string Name, object? Value, DbType Type)
     public static SqlArg Long(string name, long value) => new(name, value, DbType.Int64);
 
     public static SqlArg Bytes(string name, byte[] value) => new(name, value, DbType.Binary);
+
+    public static SqlArg Double(string name, double? value) => new(name, value, DbType.Double);
 }
 
-/// <summary>One open connection and (usually) its transaction, with the few helpers the registry's SQL needs.</summary>
+/// <summary>One open connection and (usually) its transaction, with the few helpers a store's SQL needs.</summary>
 internal sealed class SqlSession(DbConnection connection, DbTransaction? transaction)
 {
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "All SQL is built from constants in this assembly; values are always parameters.")]
