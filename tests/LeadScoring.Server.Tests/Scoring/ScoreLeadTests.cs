@@ -108,6 +108,7 @@ public sealed class ScoreLeadTests(TestPackages packages) : IAsyncLifetime
         Assert.Equal("POST", state["Method"]);
         Assert.Equal("/score-lead", state["Path"]);
         Assert.Equal(200, state["StatusCode"]);
+        Assert.Equal("lead-scoring", state["Model"]);
         Assert.Equal(1, state["ModelVersion"]);
         Assert.IsType<double>(state["ElapsedMs"]);
     }
