@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using LeadScoring.Core.Features;
 using LeadScoring.Modeling.Packaging;
+using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Server.Tests.Scoring;
 
@@ -93,6 +96,28 @@ public sealed class ScoreLeadTests(TestPackages packages) : IAsyncLifetime
         Assert.Equal(["a", "b"], body.EnumerateArray().Select(r => r.GetProperty("lead_id").GetString()));
         Assert.Equal(single.GetProperty("score").GetDouble(), body[1].GetProperty("score").GetDouble());
         Assert.NotEqual(body[0].GetProperty("score").GetDouble(), body[1].GetProperty("score").GetDouble());
+    }
+
+    [Fact]
+    public async Task The_scoring_service_reports_per_lead_the_arm_model_score_band_and_validated_features()
+    {
+        var scoring = _service.Services.GetRequiredService<LeadScoringService>();
+        var context = new DefaultHttpContext();
+        context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("[" + Json.SimulatedLead("a") + "," + Json.SimulatedLead("b", "total_visits", "9") + "]"));
+
+        var outcome = await scoring.ScoreLeadsAsync(context.Request, CancellationToken.None);
+
+        Assert.Equal(ScoringStatus.Scored, outcome.Status);
+        Assert.Equal(["a", "b"], outcome.Scored!.Select(l => l.LeadId));
+        Assert.All(outcome.Scored!, l =>
+        {
+            Assert.Equal(ServingArm.Champion, l.Arm);
+            Assert.Equal(("lead-scoring", 1), (l.Model.Name, l.Model.Version));
+            Assert.Equal(scoring.Buckets.Of(l.Score), l.Bucket);
+            Assert.Equal(l.Model.Package.Scorer.Score(l.Features), l.Score);
+        });
+        Assert.Equal([4.0, 9.0], outcome.Scored!.Select(l => l.Features.Numbers[2]));
+        Assert.Equal("referral", outcome.Scored![0].Features.Categories[0]);
     }
 
     [Fact]

@@ -143,6 +143,22 @@ public sealed class ScoringValidationTests(TestPackages packages) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_broken_chunked_body_is_a_400_about_the_body()
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(_service.Address.Host, _service.Address.Port);
+        var stream = client.GetStream();
+        var request = $"POST /score-lead HTTP/1.1\r\nHost: {_service.Address.Authority}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{{\"lea\r\nzz\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var response = await reader.ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.Contains("\"body\":[\"could not be read", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_oversized_body_is_refused_without_reading_it_all()
     {
         var huge = Json.SimulatedLead(new string('y', 30_000));
