@@ -48,6 +48,7 @@ public static class ScoringEndpoints
                 return Invalid(outcome.Errors!);
             default:
                 var leads = outcome.Scored!;
+                // One model scores a whole batch today; once arms split traffic, the prediction log records each lead's.
                 context.Features.Set<IScoredByFeature>(leads[0].Model.Reference);
                 var responses = new ScoreLeadResponse[leads.Length];
                 for (var i = 0; i < leads.Length; i++)
