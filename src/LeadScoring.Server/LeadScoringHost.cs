@@ -35,21 +35,25 @@ public static class LeadScoringHost
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<LeadScoringOptions>().BindConfiguration(LeadScoringOptions.SectionName);
+        services.AddValidatedOptions<ServingOptions, ServingOptionsValidator>(ServingOptions.SectionName);
+        services.AddValidatedOptions<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
+        services.AddValidatedOptions<ScoringOptions, ScoringOptionsValidator>(ScoringOptions.SectionName);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddSingleton<ModelRegistration>();
-        services.AddSingleton<ServedModel>();
+        services.AddSingleton<ServingState>();
+        services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();
         services.AddSingleton<FirstModelBootstrapper>();
         services.AddHostedService<ModelServingService>();
-        services.AddSingleton<ScoringSettings>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<AdminKeyFilter>();
 
-        services.AddProblemDetails();
+        // One id everywhere: the problem body's trace_id is the request id of the log and X-Request-Id.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["trace_id"] = c.HttpContext.TraceIdentifier);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -70,7 +74,7 @@ public static class LeadScoringHost
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // An unready service (e.g. still training its first model) is normal, not an error; /health/ready says why.
@@ -97,5 +101,15 @@ public static class LeadScoringHost
         app.MapScalarApiReference("/docs", o => o.WithTitle("Lead scoring API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         return app;
+    }
+
+    // Binds a section, checks it with its validator at start (the host refuses to start with one message per
+    // bad key), and refuses keys the options do not have, so a misspelt setting is not silently ignored.
+    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section, o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 }

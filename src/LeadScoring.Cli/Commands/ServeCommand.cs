@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeadScoring.Server;
+using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -29,12 +30,22 @@ internal static class ServeCommand
 
             if (result.GetValue(model) is { Length: > 0 } name)
             {
-                args.Add($"--LeadScoring:ModelName={name}");
+                args.Add($"--LeadScoring:Serving:ModelName={name}");
             }
 
             await using var app = LeadScoringHost.Build([.. args]);
             using var stop = cancellationToken.Register(() => app.Lifetime.StopApplication());
-            await app.RunAsync().ConfigureAwait(false);
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+            catch (OptionsValidationException e)
+            {
+                // A bad setting stops the service at start with a message naming the key.
+                await result.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -12,7 +12,7 @@ public static class EnvironmentSettings
         ["LEADSCORING_DATA_DIR"] = "Storage:DataDirectory",
         ["LEADSCORING_POSTGRES"] = "Storage:PostgresConnectionString",
         ["LEADSCORING_ADMIN_KEY"] = "LeadScoring:AdminKey",
-        ["LEADSCORING_MODEL"] = "LeadScoring:ModelName",
+        ["LEADSCORING_MODEL"] = "LeadScoring:Serving:ModelName",
     };
 
     /// <summary>Adds the variables that are set, so they override appsettings but not the command line.</summary>

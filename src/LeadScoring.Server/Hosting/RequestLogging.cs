@@ -31,11 +31,11 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var version = context.Items.TryGetValue(ScoringEndpoints.ModelVersionItem, out var v) ? v as int? : null;
-            LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, elapsed, context.TraceIdentifier, version);
+            var scoredBy = context.Features.Get<IScoredByFeature>();
+            LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, elapsed, context.TraceIdentifier, scoredBy?.ModelName, scoredBy?.ModelVersion);
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Path} {StatusCode} {ElapsedMs:F3} ms request={RequestId} model_version={ModelVersion}")]
-    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMs, string requestId, int? modelVersion);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Path} {StatusCode} {ElapsedMs:F3} ms request={RequestId} model={Model} model_version={ModelVersion}")]
+    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMs, string requestId, string? model, int? modelVersion);
 }

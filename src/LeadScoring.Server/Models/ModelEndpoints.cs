@@ -17,9 +17,9 @@ public static class ModelEndpoints
         return group;
     }
 
-    internal static Results<Ok<ServedModelResponse>, ProblemHttpResult> GetServedModel(ServedModel served, ScoringSettings settings)
+    internal static Results<Ok<ServedModelResponse>, ProblemHttpResult> GetServedModel(ServingState serving, LeadScoringService scoring)
     {
-        if (served.Current is not { } model)
+        if (serving.Snapshot?.Champion is not { } model)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model is being served", detail: "No Production model is loaded yet; see /health/ready.");
         }
@@ -38,7 +38,7 @@ public static class ModelEndpoints
                 schema.Features.Select(f => new FeatureResponse(f.Name, SchemaJson.TypeName(f.Type), f.Type == FeatureType.Categorical ? metadata.Vocabulary.GetValueOrDefault(f.Name) : null)).ToList(),
                 schema.MissingValues),
             new MetricsResponse(metadata.Metrics.Auc, metadata.Metrics.PrAuc, metadata.Metrics.LogLoss, metadata.Metrics.Brier, metadata.Metrics.Threshold, metadata.Baseline.Auc),
-            settings.Buckets.Buckets.Select(b => new BucketResponse(b.Name, b.MinScore)).ToList()));
+            scoring.Buckets.Buckets.Select(b => new BucketResponse(b.Name, b.MinScore)).ToList()));
     }
 }
 

@@ -8,7 +8,8 @@ namespace LeadScoring.Server.Scoring;
 /// <summary>
 /// Checks a lead in a scoring request against the served model's schema and turns it into feature values.
 /// Every problem is collected under the field it concerns ("lead_id", "features.TotalVisits", "[3].features"),
-/// so one 400 response tells the caller everything to fix.
+/// so one 400 response tells the caller everything to fix. The document's strings are known to decode
+/// (<see cref="RequestBody"/> checked them), so reading names and values here cannot throw.
 /// </summary>
 internal static class ScoreRequestParser
 {
@@ -25,12 +26,18 @@ internal static class ScoreRequestParser
 
         var before = errors.Count;
         string? leadId = null;
+        var sawLeadId = false;
         JsonElement? features = null;
         foreach (var property in lead.EnumerateObject())
         {
             switch (property.Name)
             {
+                case "lead_id" when sawLeadId:
+                case "features" when features is not null:
+                    Add(errors, Key(prefix, property.Name), "is given more than once");
+                    break;
                 case "lead_id":
+                    sawLeadId = true;
                     leadId = ParseLeadId(property.Value, prefix, errors);
                     break;
                 case "features":
@@ -42,7 +49,7 @@ internal static class ScoreRequestParser
             }
         }
 
-        if (!lead.TryGetProperty("lead_id", out _))
+        if (!sawLeadId)
         {
             Add(errors, Key(prefix, "lead_id"), "is required");
         }
@@ -67,8 +74,8 @@ internal static class ScoreRequestParser
             var index = schema.IndexOf(property.Name);
             if (index < 0)
             {
-                var hint = schema.Features.FirstOrDefault(f => string.Equals(f.Name, property.Name, StringComparison.OrdinalIgnoreCase));
-                Add(errors, key, hint is null ? "is not a feature of this model (see GET /model)" : $"is not a feature of this model; did you mean '{hint.Name}'?");
+                var hint = NameSuggestions.Closest(property.Name, schema.Features.Select(f => f.Name));
+                Add(errors, key, hint is null ? "is not a feature of this model (see GET /model)" : $"is not a feature of this model; did you mean '{hint}'?");
                 continue;
             }
 

@@ -8,7 +8,12 @@ namespace LeadScoring.Server.Scoring;
 public sealed record ScoreLeadRequest(string LeadId, IReadOnlyDictionary<string, JsonElement> Features);
 
 /// <summary>The served model: name and registry version.</summary>
-public sealed record ModelRef(string Name, int Version);
+public sealed record ModelRef(string Name, int Version) : IScoredByFeature
+{
+    string IScoredByFeature.ModelName => Name;
+
+    int IScoredByFeature.ModelVersion => Version;
+}
 
 /// <summary>A scored lead.</summary>
 /// <param name="LeadId">The id you sent.</param>

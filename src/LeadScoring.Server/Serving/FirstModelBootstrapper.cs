@@ -1,7 +1,6 @@
 using LeadScoring.Core.Simulation;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Training;
-using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Registry;
 using LeadScoring.Storage.Registry;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,8 @@ namespace LeadScoring.Server.Serving;
 public sealed partial class FirstModelBootstrapper(
     IModelRegistry registry,
     ModelRegistration registration,
-    IOptions<LeadScoringOptions> options,
+    IOptions<ServingOptions> servingOptions,
+    IOptions<BootstrapOptions> bootstrapOptions,
     ILogger<FirstModelBootstrapper> logger)
 {
     /// <summary>The actor recorded in the audit log.</summary>
@@ -25,17 +25,17 @@ public sealed partial class FirstModelBootstrapper(
     /// <summary>Trains and promotes a first model when the registry has no version of the served model; returns whether it did.</summary>
     public async Task<bool> RunIfEmptyAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var name = settings.ModelName;
-        if (!settings.Bootstrap.Enabled || (await registry.ListVersionsAsync(name, cancellationToken).ConfigureAwait(false)).Count > 0)
+        var name = servingOptions.Value.ModelName;
+        var settings = bootstrapOptions.Value;
+        if (!settings.Enabled || (await registry.ListVersionsAsync(name, cancellationToken).ConfigureAwait(false)).Count > 0)
         {
             return false;
         }
 
-        LogStarting(logger, name, settings.Bootstrap.Rows);
-        var leads = LeadSimulator.Generate(new SimulationOptions(settings.Bootstrap.Rows, settings.Bootstrap.Seed)).Table;
+        LogStarting(logger, name, settings.Rows);
+        var leads = LeadSimulator.Generate(new SimulationOptions(settings.Rows, settings.Seed)).Table;
         var trained = await Task.Run(
-            () => ModelTrainer.Train(leads, new TrainingOptions(Seed: settings.Bootstrap.Seed), new DataSource($"simulated:baseline:{settings.Bootstrap.Rows}:{settings.Bootstrap.Seed}", null), name),
+            () => ModelTrainer.Train(leads, new TrainingOptions(Seed: settings.Seed), new DataSource($"simulated:baseline:{settings.Rows}:{settings.Seed}", null), name),
             cancellationToken).ConfigureAwait(false);
         var directory = Directory.CreateTempSubdirectory("leadscoring-bootstrap-");
         try

@@ -1,4 +1,3 @@
-using LeadScoring.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Serving;
@@ -11,7 +10,7 @@ namespace LeadScoring.Server.Serving;
 public sealed partial class ModelServingService(
     FirstModelBootstrapper bootstrapper,
     ProductionModelSync sync,
-    IOptions<LeadScoringOptions> options,
+    IOptions<ServingOptions> options,
     TimeProvider time,
     ILogger<ModelServingService> logger) : BackgroundService
 {

@@ -1,18 +1,18 @@
 using LeadScoring.Modeling.Packaging;
-using LeadScoring.Server.Hosting;
 using LeadScoring.Storage.Registry;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Serving;
 
 /// <summary>
-/// Keeps <see cref="ServedModel"/> on the registry's Production version: a cheap change token is polled, and
-/// only when it moves is the Production version looked up and, if it changed, loaded and swapped in.
+/// Keeps the champion of <see cref="ServingState"/> on the registry's Production version: a cheap change token
+/// is polled, and only when it moves is the Production version looked up and, if it changed, loaded and a new
+/// snapshot swapped in.
 /// </summary>
 public sealed partial class ProductionModelSync(
     IModelRegistry registry,
-    ServedModel served,
-    IOptions<LeadScoringOptions> options,
+    ServingState serving,
+    IOptions<ServingOptions> options,
     TimeProvider time,
     ILogger<ProductionModelSync> logger) : IDisposable
 {
@@ -26,29 +26,29 @@ public sealed partial class ProductionModelSync(
         try
         {
             var token = await registry.GetChangeTokenAsync(cancellationToken).ConfigureAwait(false);
-            if (!force && token == _seenToken && served.Current is not null)
+            if (!force && token == _seenToken && serving.Snapshot is not null)
             {
                 return;
             }
 
             var name = options.Value.ModelName;
             var production = await registry.GetProductionAsync(name, cancellationToken).ConfigureAwait(false);
+            var champion = serving.Snapshot?.Champion;
             if (production is null)
             {
-                if (served.Current is not null)
+                if (champion is not null)
                 {
-                    LogNoProduction(logger, name, served.Current.Version);
-                    served.Clear();
+                    LogNoProduction(logger, name, champion.Version);
+                    serving.Swap(null);
                 }
             }
-            else if (served.Current?.Version != production.Version || served.Current.Name != name)
+            else if (champion?.Version != production.Version || champion.Name != name)
             {
                 var bytes = await registry.GetPackageAsync(name, production.Version, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"{name} v{production.Version} has no stored package");
                 var package = ModelPackage.Load(bytes, $"{name} v{production.Version}");
-                var previous = served.Current?.Version;
-                served.Serve(new LoadedModel(name, production.Version, package, time.GetUtcNow()));
-                LogServing(logger, name, production.Version, previous);
+                serving.Swap(new ServingSnapshot(new LoadedModel(name, production.Version, package, time.GetUtcNow())));
+                LogServing(logger, name, production.Version, champion?.Version);
             }
 
             _seenToken = token;

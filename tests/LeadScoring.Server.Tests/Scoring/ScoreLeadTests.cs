@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using LeadScoring.Core.Features;
 using LeadScoring.Modeling.Packaging;
+using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Server.Tests.Scoring;
 
@@ -96,6 +99,28 @@ public sealed class ScoreLeadTests(TestPackages packages) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_scoring_service_reports_per_lead_the_arm_model_score_band_and_validated_features()
+    {
+        var scoring = _service.Services.GetRequiredService<LeadScoringService>();
+        var context = new DefaultHttpContext();
+        context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("[" + Json.SimulatedLead("a") + "," + Json.SimulatedLead("b", "total_visits", "9") + "]"));
+
+        var outcome = await scoring.ScoreLeadsAsync(context.Request, CancellationToken.None);
+
+        Assert.Equal(ScoringStatus.Scored, outcome.Status);
+        Assert.Equal(["a", "b"], outcome.Scored!.Select(l => l.LeadId));
+        Assert.All(outcome.Scored!, l =>
+        {
+            Assert.Equal(ServingArm.Champion, l.Arm);
+            Assert.Equal(("lead-scoring", 1), (l.Model.Name, l.Model.Version));
+            Assert.Equal(scoring.Buckets.Of(l.Score), l.Bucket);
+            Assert.Equal(l.Model.Package.Scorer.Score(l.Features), l.Score);
+        });
+        Assert.Equal([4.0, 9.0], outcome.Scored!.Select(l => l.Features.Numbers[2]));
+        Assert.Equal("referral", outcome.Scored![0].Features.Categories[0]);
+    }
+
+    [Fact]
     public async Task Every_request_is_logged_with_status_duration_request_id_and_model_version()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/score-lead") { Content = new StringContent(Json.SimulatedLead(), System.Text.Encoding.UTF8, "application/json") };
@@ -108,6 +133,7 @@ public sealed class ScoreLeadTests(TestPackages packages) : IAsyncLifetime
         Assert.Equal("POST", state["Method"]);
         Assert.Equal("/score-lead", state["Path"]);
         Assert.Equal(200, state["StatusCode"]);
+        Assert.Equal("lead-scoring", state["Model"]);
         Assert.Equal(1, state["ModelVersion"]);
         Assert.IsType<double>(state["ElapsedMs"]);
     }

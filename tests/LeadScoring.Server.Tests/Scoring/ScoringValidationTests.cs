@@ -13,7 +13,7 @@ public sealed class ScoringValidationTests(TestPackages packages) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        _service = await RunningService.StartAsync(new Dictionary<string, string?> { ["LeadScoring:MaxBatchSize"] = "3", ["LeadScoring:MaxRequestBytes"] = "20000" });
+        _service = await RunningService.StartAsync(new Dictionary<string, string?> { ["LeadScoring:Scoring:MaxBatchSize"] = "3", ["LeadScoring:Scoring:MaxRequestBytes"] = "20000" });
         await _service.DeployAsync(packages.First);
     }
 
@@ -35,7 +35,23 @@ public sealed class ScoringValidationTests(TestPackages packages) : IAsyncLifeti
         { "{\"lead_id\": \"x\", \"features\": [1, 2]}", "features", "must be an object mapping feature names to values" },
         { Json.SimulatedLead().Replace("{\"lead_id\"", "{\"priority\": 1, \"lead_id\"", StringComparison.Ordinal), "priority", "is not a field of a scoring request (expected lead_id and features)" },
         { "[1]", "$", "must be an object with lead_id and features" },
+        { Json.SimulatedLead("x", "total_vists", "3"), "features.total_vists", "is not a feature of this model; did you mean 'total_visits'?" },
+        { Json.SimulatedLead("x", "countyr", "\"india\""), "features.countyr", "is not a feature of this model; did you mean 'country'?" },
+        { Json.SimulatedLead().Replace("{\"lead_id\": \"lead-1\"", "{\"lead_id\": \"a\", \"lead_id\": \"lead-1\"", StringComparison.Ordinal), "lead_id", "is given more than once" },
+        { Json.SimulatedLead()[..^1] + ", \"features\": {}}", "features", "is given more than once" },
+        { Json.SimulatedLead("\\ud800"), "lead_id", LoneSurrogateValue },
+        { Json.SimulatedLead("a\\udc00b"), "lead_id", LoneSurrogateValue },
+        { Json.SimulatedLead("\\ud800\\u0041"), "lead_id", LoneSurrogateValue },
+        { Json.SimulatedLead("x", "country", "\"\\ud800\""), "features.country", LoneSurrogateValue },
+        { Json.SimulatedLead("x", "do_not_email", "\"\\udfff\""), "features.do_not_email", LoneSurrogateValue },
+        { Json.SimulatedLead("x", "tot\\ud800al", "1"), "features.tot\\ud800al", LoneSurrogateName },
+        { Json.SimulatedLead().Replace("{\"lead_id\"", "{\"\\ud800\": 1, \"lead_id\"", StringComparison.Ordinal), "\\ud800", LoneSurrogateName },
+        { Json.SimulatedLead("x", "company_size", "[\"ok\", \"\\udbff\"]"), "features.company_size[1]", LoneSurrogateValue },
+        { "\"\\ud800\"", "body", LoneSurrogateValue },
     };
+
+    private const string LoneSurrogateValue = "is not valid text: it holds an unpaired surrogate escape (\\uD800–\\uDFFF)";
+    private const string LoneSurrogateName = "is not a valid name: it holds an unpaired surrogate escape (\\uD800–\\uDFFF)";
 
     [Theory]
     [MemberData(nameof(BadLeads))]
@@ -77,6 +93,69 @@ public sealed class ScoringValidationTests(TestPackages packages) : IAsyncLifeti
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["is not valid UTF-8"], Json.Errors(problem, "body"));
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_inside_a_batch_is_named_by_its_position()
+    {
+        var batch = "[" + Json.SimulatedLead("a") + "," + Json.SimulatedLead("\\ud800") + "]";
+
+        var (status, problem, _) = await Json.PostAsync(_service.Client, "/score-leads", batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal([LoneSurrogateValue], Json.Errors(problem, "[1].lead_id"));
+    }
+
+    [Theory]
+    [InlineData("\\ud83d\\ude00", "\U0001F600")]
+    [InlineData("caf\\u00e9", "café")]
+    public async Task Valid_unicode_escapes_are_decoded(string escaped, string decoded)
+    {
+        var (status, body, _) = await Json.PostAsync(_service.Client, "/score-lead", Json.SimulatedLead(escaped));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(decoded, body.GetProperty("lead_id").GetString());
+    }
+
+    [Theory]
+    [InlineData("/score-lead", false)]
+    [InlineData("/score-leads", true)]
+    public async Task A_body_starting_with_a_utf8_byte_order_mark_is_accepted(string route, bool batch)
+    {
+        var json = batch ? "[" + Json.SimulatedLead() + "]" : Json.SimulatedLead();
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)]);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await _service.Client.PostAsync(route, content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_byte_order_mark_alone_is_an_empty_body()
+    {
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF]);
+        using var response = await _service.Client.PostAsync("/score-lead", content);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["is empty; send a JSON object"], Json.Errors(problem, "body"));
+    }
+
+    [Fact]
+    public async Task A_broken_chunked_body_is_a_400_about_the_body()
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(_service.Address.Host, _service.Address.Port);
+        var stream = client.GetStream();
+        var request = $"POST /score-lead HTTP/1.1\r\nHost: {_service.Address.Authority}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{{\"lea\r\nzz\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var response = await reader.ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.Contains("\"body\":[\"could not be read", response, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,22 +217,63 @@ public sealed class ScoringValidationTests(TestPackages packages) : IAsyncLifeti
     public async Task Garbage_never_causes_a_server_error()
     {
         var random = new Random(12345);
-        var valid = Json.SimulatedLead();
-        for (var i = 0; i < 300; i++)
+        var single = Encoding.UTF8.GetBytes(Json.SimulatedLead());
+        var batch = Encoding.UTF8.GetBytes("[" + Json.SimulatedLead("a") + "," + Json.SimulatedLead("b") + "]");
+        var surrogatesFound = 0;
+        for (var i = 0; i < 500; i++)
         {
-            // Corrupt a valid request: cut it, splice random bytes, or swap characters.
-            var bytes = Encoding.UTF8.GetBytes(valid);
-            var mutated = (i % 3) switch
+            // Corrupt a valid request: cut it, splice random bytes, swap characters, put a \u escape (often an
+            // unpaired surrogate) at the start of a string or key, or repeat a key.
+            var bytes = i % 2 == 0 ? single : batch;
+            var mutated = (i % 5) switch
             {
                 0 => bytes[..random.Next(bytes.Length)],
                 1 => [.. bytes[..random.Next(bytes.Length)], .. Enumerable.Range(0, 8).Select(_ => (byte)random.Next(256)), .. bytes[random.Next(bytes.Length)..]],
-                _ => bytes.Select(b => random.NextDouble() < 0.05 ? (byte)Noise[random.Next(Noise.Length)] : b).ToArray(),
+                2 => bytes.Select(b => random.NextDouble() < 0.05 ? (byte)Noise[random.Next(Noise.Length)] : b).ToArray(),
+                3 => InsertAfterQuote(bytes, Escape(random), random),
+                _ => RepeatKey(bytes, random),
             };
             using var content = new ByteArrayContent(mutated);
             content.Headers.ContentType = new("application/json");
             using var response = await _service.Client.PostAsync(i % 2 == 0 ? "/score-lead" : "/score-leads", content);
+            var body = await response.Content.ReadAsStringAsync();
 
             Assert.True((int)response.StatusCode is 200 or 400, $"request {i} got {(int)response.StatusCode}: {Encoding.UTF8.GetString(mutated)}");
+            surrogatesFound += body.Contains("unpaired surrogate", StringComparison.Ordinal) ? 1 : 0;
         }
+
+        // The escape generator does reach the decoder: many of its requests are refused for exactly that.
+        Assert.InRange(surrogatesFound, 20, 100);
+    }
+
+    // Three in four escapes are surrogates (paired or not, in either order), the rest any code unit.
+    private static byte[] Escape(Random random)
+    {
+        string Unit() => random.Next(4) switch
+        {
+            0 => $"\\u{random.Next(0xD800, 0xDC00):x4}",
+            1 => $"\\u{random.Next(0xDC00, 0xE000):X4}",
+            2 => $"\\u{random.Next(0x10000):x4}",
+            _ => "\\ud83d\\ude00",
+        };
+
+        return Encoding.UTF8.GetBytes(Unit() + (random.Next(2) == 0 ? Unit() : ""));
+    }
+
+    private static byte[] InsertAfterQuote(byte[] json, byte[] insert, Random random)
+    {
+        var quotes = Enumerable.Range(0, json.Length).Where(i => json[i] == (byte)'"').ToArray();
+        var at = quotes[random.Next(quotes.Length)] + 1;
+        return [.. json[..at], .. insert, .. json[at..]];
+    }
+
+    // Repeats a "key": value pair of the first lead's top level or features right after itself.
+    private static byte[] RepeatKey(byte[] json, Random random)
+    {
+        var text = Encoding.UTF8.GetString(json);
+        string[] pairs = ["\"lead_id\": \"lead-1\", ", "\"lead_id\": \"a\", ", "\"total_visits\": 4, ", "\"country\": \"india\", "];
+        var pair = pairs[random.Next(pairs.Length)];
+        var at = text.IndexOf(pair, StringComparison.Ordinal);
+        return at < 0 ? json : Encoding.UTF8.GetBytes(text.Insert(at, pair));
     }
 }

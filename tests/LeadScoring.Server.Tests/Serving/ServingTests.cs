@@ -140,7 +140,7 @@ public sealed class ServingTests(TestPackages packages)
     [Fact]
     public async Task The_x_education_flow_trains_registers_serves_promotes_and_rolls_back()
     {
-        await using var service = await RunningService.StartAsync(new Dictionary<string, string?> { ["LeadScoring:ModelName"] = "lead-scoring" });
+        await using var service = await RunningService.StartAsync(new Dictionary<string, string?> { ["LeadScoring:Serving:ModelName"] = "lead-scoring" });
         var v1 = await service.DeployAsync(packages.XEducation);
         var lead = """
             {"lead_id": "7927b2df", "features": {

@@ -58,7 +58,7 @@ public sealed class RunningService : IAsyncDisposable
             $"--Storage:DataDirectory={dataDirectory}",
             $"--LeadScoring:AdminKey={AdminKey}",
             "--LeadScoring:Bootstrap:Enabled=false",
-            "--LeadScoring:RegistryPollInterval=00:00:00.200",
+            "--LeadScoring:Serving:RegistryPollInterval=00:00:00.200",
         };
         if (postgres is not null)
         {
@@ -76,7 +76,19 @@ public sealed class RunningService : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A refused configuration: leave nothing behind, and let the test see the exception.
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDirectory, recursive: true);
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RunningService(app, dataDirectory, new Uri(address), logs);
     }
