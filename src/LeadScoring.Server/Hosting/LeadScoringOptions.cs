@@ -9,12 +9,6 @@ public sealed class LeadScoringOptions
     /// <summary>The registered model whose Production version is served.</summary>
     public string ModelName { get; set; } = "lead-scoring";
 
-    /// <summary>
-    /// Key for the admin (registry) routes, sent as X-Api-Key. When empty, one is generated on first start and
-    /// kept in &lt;data directory&gt;/admin-key.
-    /// </summary>
-    public string? AdminKey { get; set; }
-
     /// <summary>Score bands as name:cut-off pairs.</summary>
     public string Buckets { get; set; } = "hot:0.7,warm:0.4,cold:0";
 
@@ -23,9 +17,6 @@ public sealed class LeadScoringOptions
 
     /// <summary>Largest request body accepted by the scoring routes, in bytes.</summary>
     public int MaxRequestBytes { get; set; } = 1 << 20;
-
-    /// <summary>Largest model package accepted by the registry upload route, in bytes.</summary>
-    public int MaxPackageBytes { get; set; } = 256 << 20;
 
     /// <summary>How often the registry is polled for a new Production version.</summary>
     public TimeSpan RegistryPollInterval { get; set; } = TimeSpan.FromSeconds(2);
