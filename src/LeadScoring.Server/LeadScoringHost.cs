@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Models;
@@ -48,6 +49,11 @@ public static class LeadScoringHost
         services.AddSingleton<ScoringSettings>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<AdminKeyFilter>();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddSingleton<StoreWriteStatus>();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
@@ -58,7 +64,7 @@ public static class LeadScoringHost
         });
         services.AddHealthChecks()
             .AddCheck<ModelLoadedCheck>("model", tags: ["ready"])
-            .AddCheck<StoreReachableCheck>("store", tags: ["ready"]);
+            .AddCheck<StoreWritableCheck>("store", tags: ["ready"]);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Lead scoring API";
