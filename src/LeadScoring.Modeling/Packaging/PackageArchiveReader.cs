@@ -4,9 +4,9 @@ using System.IO.Compression;
 namespace LeadScoring.Modeling.Packaging;
 
 /// <summary>
-/// Unpacks a package archive without trusting it: only the three package files, each at most once, each
-/// inflated through a count that stops at the smaller of its cap and the size its header declares. A zip bomb is
-/// refused after at most one cap's worth of work and memory, whatever its headers say.
+/// Unpacks a package archive without trusting it: only the three package files, each at most once, each inflated
+/// into a buffer of the size its header declares, and only when that is within the file's cap; nothing is read
+/// past it. A zip bomb is refused after at most one cap's worth of work and memory, whatever its headers say.
 /// </summary>
 internal static class PackageArchiveReader
 {
@@ -67,8 +67,8 @@ internal static class PackageArchiveReader
         return files;
     }
 
-    // Reads exactly the declared size, then one byte more: an entry that inflates past what its header says is a
-    // lie (a bomb or a corrupt archive) and is refused as soon as it is seen; the declared size was capped above.
+    // Never more than the declared size (capped above) is read or held: the entry stream ends there, and data that
+    // inflates further is cut off, so its hash check fails later. A shorter entry is refused here.
     private static byte[] Inflate(ZipArchiveEntry entry, string origin)
     {
         var declared = checked((int)entry.Length);
@@ -84,11 +84,6 @@ internal static class PackageArchiveReader
             }
 
             read += count;
-        }
-
-        if (source.ReadByte() >= 0)
-        {
-            throw new ModelPackageException(Invariant($"{origin}: {entry.FullName} inflates past the {declared} bytes its header declares (a corrupt archive or a zip bomb)"));
         }
 
         return bytes;
