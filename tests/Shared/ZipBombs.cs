@@ -25,7 +25,7 @@ internal static class ZipBombs
                 entry.Write(bytes);
             }
 
-            using var bomb = zip.CreateEntry(bombName, CompressionLevel.SmallestSize).Open();
+            using var bomb = zip.CreateEntry(bombName, CompressionLevel.Optimal).Open();
             var chunk = new byte[1 << 20];
             for (var written = 0L; written < zeros; written += chunk.Length)
             {
