@@ -3,14 +3,14 @@ using LeadScoring.Storage;
 namespace LeadScoring.Server.Health;
 
 /// <summary>
-/// The store fault the last failed registry write met, kept until a later write succeeds, so readiness reports
-/// what only a write can find out (a corrupt database file, a full disk on the database server).
+/// The store fault a registry call last met (recorded by the exception handler), kept until a later write
+/// succeeds, so readiness reports what only a write can find out (e.g. a full disk on the database server).
 /// </summary>
 public sealed class StoreWriteStatus
 {
     private volatile Failure? _lastFailure;
 
-    /// <summary>The fault of the last failed write, or null when none failed since the last successful one.</summary>
+    /// <summary>The last fault met, or null when a write went through since.</summary>
     public Failure? LastFailure => _lastFailure;
 
     /// <summary>What a store fault means, in words a caller understands.</summary>
@@ -22,7 +22,7 @@ public sealed class StoreWriteStatus
         _ => "the store cannot be reached or opened",
     };
 
-    /// <summary>Records a write that failed because the store cannot be used.</summary>
+    /// <summary>Records a call that failed because the store cannot be used.</summary>
     public void Failed(StoreFault fault, string detail) => _lastFailure = new Failure(fault, detail);
 
     /// <summary>Records a write that went through.</summary>

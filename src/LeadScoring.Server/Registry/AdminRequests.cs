@@ -33,10 +33,13 @@ internal static class AdminRequests
     }
 
     /// <summary>Refuses a reason or description longer than <paramref name="maxLength"/> characters.</summary>
-    public static string? Limited(string field, string? text, int maxLength) =>
-        text is { Length: var length } && length > maxLength
-            ? throw new InvalidRequestException(field, Invariant($"is {length} characters; the limit is {maxLength}"))
-            : text;
+    public static void CheckLength(string field, string? text, int maxLength)
+    {
+        if (text?.Length > maxLength)
+        {
+            throw new InvalidRequestException(field, Invariant($"is {text.Length} characters; the limit is {maxLength}"));
+        }
+    }
 
     /// <summary>POST …/stage: <c>{"stage": "Production", "reason": "…"}</c>.</summary>
     public static async Task<TransitionRequest> ReadTransitionAsync(HttpRequest request, int maxReasonLength, CancellationToken cancellationToken)
@@ -134,7 +137,8 @@ internal static class AdminRequests
     // A body is small: a stage or a version and a reason. Malformed bodies are named like the scoring routes name them.
     private static async Task<JsonElement?> ReadObjectAsync(HttpRequest request, int maxReasonLength, bool optional, CancellationToken cancellationToken)
     {
-        var maxBytes = (4 * maxReasonLength) + 4096;
+        // Room for the longest reason even if every character is written as a \uXXXX escape.
+        var maxBytes = (6 * maxReasonLength) + 4096;
         var bytes = await ReadBoundedAsync(request.Body, maxBytes, cancellationToken);
         if (bytes.Length == 0)
         {
@@ -243,9 +247,14 @@ internal static class AdminRequests
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String
-            ? Limited("reason", value.GetString(), maxLength)
-            : throw new InvalidRequestException("reason", "must be a string or null");
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidRequestException("reason", "must be a string or null");
+        }
+
+        var reason = value.GetString();
+        CheckLength("reason", reason, maxLength);
+        return reason;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -73,8 +73,8 @@ public static partial class RegistryEndpoints
     {
         var admin = options.Value;
         var actor = AdminRequests.Actor(context);
-        AdminRequests.Limited("description", description, admin.MaxReasonLength);
-        AdminRequests.Limited("reason", reason, admin.MaxReasonLength);
+        AdminRequests.CheckLength("description", description, admin.MaxReasonLength);
+        AdminRequests.CheckLength("reason", reason, admin.MaxReasonLength);
         var archive = await AdminRequests.ReadPackageAsync(context.Request, admin.MaxPackageBytes, cancellationToken);
         var registered = await registration.RegisterAsync(
             new RegistrationRequest(name, archive, actor, description, null, reason, allowSchemaChange ?? false),
@@ -110,7 +110,7 @@ public static partial class RegistryEndpoints
         string name, string alias, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, [FromQuery(Name = "reason")] string? reason, CancellationToken cancellationToken)
     {
         var actor = AdminRequests.Actor(context);
-        AdminRequests.Limited("reason", reason, options.Value.MaxReasonLength);
+        AdminRequests.CheckLength("reason", reason, options.Value.MaxReasonLength);
         return await registry.RemoveAliasAsync(name, alias, actor, reason, cancellationToken)
             ? TypedResults.NoContent()
             : NotFound($"{name} has no alias '{alias}'");

@@ -69,6 +69,18 @@ public sealed class AdminKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_first_start_on_a_full_disk_refuses_to_start_and_leaves_no_key_file()
+    {
+        using var disk = Tmpfs.Mount(megabytes: 1);
+        disk.Fill();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAndStopAsync($"--Storage:DataDirectory={disk.Path}"));
+
+        Assert.Contains($"The admin key file {Path.Combine(disk.Path, "admin-key")} could not be written", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["filler"], Directory.GetFiles(disk.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_kept_key_file_is_used_again_on_the_next_start()
     {
         const string kept = "kept-admin-key-0123456789abcdef";
