@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Models;
@@ -34,7 +35,6 @@ public static class LeadScoringHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<LeadScoringOptions>().BindConfiguration(LeadScoringOptions.SectionName);
         services.AddValidatedOptions<ServingOptions, ServingOptionsValidator>(ServingOptions.SectionName);
         services.AddValidatedOptions<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
         services.AddValidatedOptions<ScoringOptions, ScoringOptionsValidator>(ScoringOptions.SectionName);
@@ -51,6 +51,11 @@ public static class LeadScoringHost
         services.AddHostedService<ModelServingService>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<AdminKeyFilter>();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddSingleton<StoreWriteStatus>();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
         // One id everywhere: the problem body's trace_id is the request id of the log and X-Request-Id.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["trace_id"] = c.HttpContext.TraceIdentifier);
@@ -62,7 +67,7 @@ public static class LeadScoringHost
         });
         services.AddHealthChecks()
             .AddCheck<ModelLoadedCheck>("model", tags: ["ready"])
-            .AddCheck<StoreReachableCheck>("store", tags: ["ready"]);
+            .AddCheck<StoreWritableCheck>("store", tags: ["ready"]);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Lead scoring API";

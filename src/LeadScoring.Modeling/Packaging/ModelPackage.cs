@@ -104,6 +104,12 @@ public sealed class ModelPackage
                 throw new ModelPackageException($"{directory}: {name} is missing; a package holds {MetadataFile}, {ModelFile} and {ProfileFile}");
             }
 
+            var size = new FileInfo(path).Length;
+            if (size > PackageArchiveReader.CapOf(name))
+            {
+                throw PackageArchiveReader.TooLarge(directory, name, size);
+            }
+
             files[name] = File.ReadAllBytes(path);
         }
 
@@ -258,32 +264,7 @@ public sealed class ModelPackage
         return metadata;
     }
 
-    private static Dictionary<string, byte[]> Unzip(byte[] archive, string origin)
-    {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        try
-        {
-            using var zip = new ZipArchive(new MemoryStream(archive, writable: false), ZipArchiveMode.Read);
-            foreach (var entry in zip.Entries)
-            {
-                if (entry.Name is not (MetadataFile or ModelFile or ProfileFile) || entry.FullName != entry.Name)
-                {
-                    throw new ModelPackageException($"{origin}: unexpected entry '{entry.FullName}' in the archive");
-                }
-
-                using var source = entry.Open();
-                using var target = new MemoryStream();
-                source.CopyTo(target);
-                files[entry.Name] = target.ToArray();
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ModelPackageException($"{origin}: not a valid package archive ({e.Message})", e);
-        }
-
-        return files;
-    }
+    private static Dictionary<string, byte[]> Unzip(byte[] archive, string origin) => PackageArchiveReader.Read(archive, origin);
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

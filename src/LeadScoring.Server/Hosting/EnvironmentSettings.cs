@@ -11,7 +11,7 @@ public static class EnvironmentSettings
     {
         ["LEADSCORING_DATA_DIR"] = "Storage:DataDirectory",
         ["LEADSCORING_POSTGRES"] = "Storage:PostgresConnectionString",
-        ["LEADSCORING_ADMIN_KEY"] = "LeadScoring:AdminKey",
+        ["LEADSCORING_ADMIN_KEY"] = "LeadScoring:Admin:Key",
         ["LEADSCORING_MODEL"] = "LeadScoring:Serving:ModelName",
     };
 

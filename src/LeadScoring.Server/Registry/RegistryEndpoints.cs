@@ -1,5 +1,5 @@
-using LeadScoring.Modeling.Packaging;
-using LeadScoring.Server.Hosting;
+using LeadScoring.Server.Errors;
+using LeadScoring.Server.Health;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,26 +8,35 @@ using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Registry;
 
-/// <summary>The model registry over HTTP (admin key required): list, show, register, stage, alias, rollback, audit.</summary>
+/// <summary>
+/// The model registry over HTTP (admin key required): list, show, register, stage, alias, rollback, audit.
+/// Refusals are exceptions that <see cref="ProblemExceptionHandler"/> turns into problems.
+/// </summary>
 public static partial class RegistryEndpoints
 {
     /// <summary>Header naming the person acting, recorded in the audit log.</summary>
-    public const string ActorHeader = "X-Actor";
+    public const string ActorHeader = AdminRequests.ActorHeader;
 
     public static RouteGroupBuilder MapRegistry(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/registry").WithTags("Registry").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup("/registry").WithTags("Registry").AddEndpointFilter<AdminKeyFilter>().AddEndpointFilter(RecordWrite);
         group.MapGet("/models", ListModels).WithSummary("List registered models");
         group.MapGet("/models/{name}/versions", ListVersions).WithSummary("List a model's versions, newest first");
         group.MapGet("/models/{name}/versions/{version:int}", GetVersion).WithSummary("Show one version with its metadata and lineage");
         group.MapPost("/models/{name}/versions", Register)
             .Accepts<byte[]>("application/zip")
             .WithSummary("Register a model package archive")
-            .WithDescription("The body is a package archive (`leadscore` writes one per package folder). It is loaded, hash-checked and probe-scored before anything is stored; a package whose features differ from the latest version is refused unless allow_schema_change=true.");
-        group.MapPost("/models/{name}/versions/{version:int}/stage", Transition).WithSummary("Move a version to a stage (Production archives the previous one)");
-        group.MapPut("/models/{name}/aliases/{alias}", SetAlias).WithSummary("Point an alias (e.g. champion, challenger) at a version");
+            .WithDescription("The body is a package archive (`leadscore package DIR --out FILE.zip` writes one from a package folder), at most LeadScoring:Admin:MaxPackageBytes (413 beyond). It is loaded, hash-checked and probe-scored before anything is stored; a package whose features differ from the latest version is refused unless allow_schema_change=true.");
+        group.MapPost("/models/{name}/versions/{version:int}/stage", Transition)
+            .Accepts<TransitionRequest>("application/json")
+            .WithSummary("Move a version to a stage (Production archives the previous one)");
+        group.MapPut("/models/{name}/aliases/{alias}", SetAlias)
+            .Accepts<AliasRequest>("application/json")
+            .WithSummary("Point an alias (e.g. champion, challenger) at a version");
         group.MapDelete("/models/{name}/aliases/{alias}", RemoveAlias).WithSummary("Remove an alias");
-        group.MapPost("/models/{name}/rollback", Rollback).WithSummary("Put the previous Production version back in Production");
+        group.MapPost("/models/{name}/rollback", Rollback)
+            .Accepts<RollbackRequest>(isOptional: true, "application/json")
+            .WithSummary("Put the previous Production version back in Production");
         group.MapGet("/audit", Audit).WithSummary("The audit log, newest first");
         return group;
     }
@@ -52,124 +61,94 @@ public static partial class RegistryEndpoints
         return found is null ? NotFound($"{name} has no version {version}") : TypedResults.Ok(ModelVersionResponse.From(found, withMetadata: true));
     }
 
-    internal static async Task<Results<Created<ModelVersionResponse>, ValidationProblem, ProblemHttpResult>> Register(
+    internal static async Task<Created<ModelVersionResponse>> Register(
         string name,
         HttpContext context,
         ModelRegistration registration,
-        IOptions<LeadScoringOptions> options,
+        IOptions<AdminOptions> options,
         [FromQuery(Name = "description")] string? description,
         [FromQuery(Name = "reason")] string? reason,
         [FromQuery(Name = "allow_schema_change")] bool? allowSchemaChange,
         CancellationToken cancellationToken)
     {
-        var limit = options.Value.MaxPackageBytes;
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, cancellationToken);
-        if (body.Length == 0 || body.Length > limit)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["package"] = [body.Length == 0 ? "the body is empty; send the package archive (application/zip)" : $"is {body.Length} bytes; the limit is {limit}"] },
-                title: "Invalid package");
-        }
-
-        try
-        {
-            var registered = await registration.RegisterAsync(
-                new RegistrationRequest(name, body.ToArray(), Actor(context), description, null, reason, allowSchemaChange ?? false),
-                cancellationToken);
-            return TypedResults.Created($"/registry/models/{Uri.EscapeDataString(name)}/versions/{registered.Version}", ModelVersionResponse.From(registered, withMetadata: true));
-        }
-        catch (ModelPackageException e)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["package"] = [e.Message] }, title: "Invalid package", detail: "The package was rejected and nothing was registered.");
-        }
-        catch (RegistryException e)
-        {
-            return Refused(e);
-        }
+        var admin = options.Value;
+        var actor = AdminRequests.Actor(context);
+        AdminRequests.CheckLength("description", description, admin.MaxReasonLength);
+        AdminRequests.CheckLength("reason", reason, admin.MaxReasonLength);
+        var archive = await AdminRequests.ReadPackageAsync(context.Request, admin.MaxPackageBytes, cancellationToken);
+        var registered = await registration.RegisterAsync(
+            new RegistrationRequest(name, archive, actor, description, null, reason, allowSchemaChange ?? false),
+            cancellationToken);
+        return TypedResults.Created($"/registry/models/{Uri.EscapeDataString(name)}/versions/{registered.Version}", ModelVersionResponse.From(registered, withMetadata: true));
     }
 
-    internal static async Task<Results<Ok<ModelVersionResponse>, ValidationProblem, ProblemHttpResult>> Transition(
-        string name, int version, TransitionRequest request, HttpContext context, IModelRegistry registry, ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
+    internal static async Task<Ok<ModelVersionResponse>> Transition(
+        string name, int version, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var actor = AdminRequests.Actor(context);
+        var request = await AdminRequests.ReadTransitionAsync(context.Request, options.Value.MaxReasonLength, cancellationToken);
         if (!Enum.TryParse<ModelStage>(request.Stage, ignoreCase: true, out var stage) || !Enum.IsDefined(stage) || int.TryParse(request.Stage, out _))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stage"] = [$"'{request.Stage}' is not a stage; expected None, Staging, Production or Archived"] }, title: "Invalid stage");
+            throw new InvalidRequestException("stage", $"'{request.Stage}' is not a stage; expected None, Staging, Production or Archived", "Invalid stage");
         }
 
-        try
-        {
-            var moved = await registry.TransitionAsync(name, version, stage, Actor(context), request.Reason, cancellationToken);
-            await Resync(sync, loggers, cancellationToken);
-            return TypedResults.Ok(ModelVersionResponse.From(moved, withMetadata: false));
-        }
-        catch (RegistryException e)
-        {
-            return Refused(e);
-        }
+        var moved = await registry.TransitionAsync(name, version, stage, actor, request.Reason, cancellationToken);
+        await Resync(sync, loggers, cancellationToken);
+        return TypedResults.Ok(ModelVersionResponse.From(moved, withMetadata: false));
     }
 
-    internal static async Task<Results<Ok<ModelVersionResponse>, ValidationProblem, ProblemHttpResult>> SetAlias(
-        string name, string alias, AliasRequest request, HttpContext context, IModelRegistry registry, CancellationToken cancellationToken)
+    internal static async Task<Ok<ModelVersionResponse>> SetAlias(
+        string name, string alias, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, CancellationToken cancellationToken)
     {
-        try
-        {
-            var target = await registry.SetAliasAsync(name, alias, request.Version, Actor(context), request.Reason, cancellationToken);
-            return TypedResults.Ok(ModelVersionResponse.From(target, withMetadata: false));
-        }
-        catch (RegistryException e)
-        {
-            return Refused(e);
-        }
+        var actor = AdminRequests.Actor(context);
+        var request = await AdminRequests.ReadAliasAsync(context.Request, options.Value.MaxReasonLength, cancellationToken);
+        var target = await registry.SetAliasAsync(name, alias, request.Version, actor, request.Reason, cancellationToken);
+        return TypedResults.Ok(ModelVersionResponse.From(target, withMetadata: false));
     }
 
-    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveAlias(
-        string name, string alias, HttpContext context, IModelRegistry registry, [FromQuery(Name = "reason")] string? reason, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveAlias(
+        string name, string alias, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, [FromQuery(Name = "reason")] string? reason, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await registry.RemoveAliasAsync(name, alias, Actor(context), reason, cancellationToken)
-                ? TypedResults.NoContent()
-                : NotFound($"{name} has no alias '{alias}'");
-        }
-        catch (RegistryException e)
-        {
-            return Refused(e);
-        }
+        var actor = AdminRequests.Actor(context);
+        AdminRequests.CheckLength("reason", reason, options.Value.MaxReasonLength);
+        return await registry.RemoveAliasAsync(name, alias, actor, reason, cancellationToken)
+            ? TypedResults.NoContent()
+            : NotFound($"{name} has no alias '{alias}'");
     }
 
-    internal static async Task<Results<Ok<ModelVersionResponse>, ValidationProblem, ProblemHttpResult>> Rollback(
-        string name, RollbackRequest? request, HttpContext context, IModelRegistry registry, ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
+    internal static async Task<Ok<ModelVersionResponse>> Rollback(
+        string name, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        try
-        {
-            var restored = await registry.RollbackAsync(name, Actor(context), request?.Reason, cancellationToken);
-            await Resync(sync, loggers, cancellationToken);
-            return TypedResults.Ok(ModelVersionResponse.From(restored, withMetadata: false));
-        }
-        catch (RegistryException e)
-        {
-            return Refused(e);
-        }
+        var actor = AdminRequests.Actor(context);
+        var request = await AdminRequests.ReadRollbackAsync(context.Request, options.Value.MaxReasonLength, cancellationToken);
+        var restored = await registry.RollbackAsync(name, actor, request.Reason, cancellationToken);
+        await Resync(sync, loggers, cancellationToken);
+        return TypedResults.Ok(ModelVersionResponse.From(restored, withMetadata: false));
     }
 
-    internal static async Task<Results<Ok<AuditEntryResponse[]>, ValidationProblem>> Audit(
+    internal static async Task<Ok<AuditEntryResponse[]>> Audit(
         IModelRegistry registry, [FromQuery(Name = "model")] string? model, [FromQuery(Name = "limit")] int? limit, CancellationToken cancellationToken)
     {
         var take = limit ?? 100;
         if (take is < 1 or > 1000)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 1000"] }, title: "Invalid query");
+            throw new InvalidRequestException("limit", "must be between 1 and 1000", "Invalid query");
         }
 
         var entries = await registry.GetAuditLogAsync(model, take, cancellationToken);
         return TypedResults.Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.At, e.Actor, e.ModelName, e.Version, e.Action, e.Alias, e.From, e.To, e.Reason)).ToArray());
     }
 
-    private static string Actor(HttpContext context)
+    // A registry write that went through clears a store fault an earlier one met (readiness reports it until then).
+    private static async ValueTask<object?> RecordWrite(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var named = context.Request.Headers[ActorHeader].ToString().Trim();
-        return named.Length is > 0 and <= 100 ? "api:" + named : "api:admin";
+        var result = await next(context);
+        if (!HttpMethods.IsGet(context.HttpContext.Request.Method))
+        {
+            context.HttpContext.RequestServices.GetRequiredService<StoreWriteStatus>().Succeeded();
+        }
+
+        return result;
     }
 
     // The change is committed; switching this instance now (rather than at the next poll) is a courtesy.
@@ -186,13 +165,6 @@ public static partial class RegistryEndpoints
     }
 
     private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
-
-    private static ProblemHttpResult Refused(RegistryException e) => e.Kind switch
-    {
-        RegistryErrorKind.NotFound => NotFound(e.Message),
-        RegistryErrorKind.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: e.Message),
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "registry changed but this instance could not reload yet; the next poll will")]
     private static partial void LogResyncFailed(ILogger logger, Exception error);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using LeadScoring.Core.Data;
@@ -155,4 +156,88 @@ public sealed class ModelPackageTests(TrainedModels models)
 
         Assert.Contains("unexpected entry '../evil.sh'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_entry_that_inflates_past_what_its_header_declares_is_cut_off_there_and_refused()
+    {
+        var bomb = ZipBombs.Declare(ZipBombs.Build(PackageJsonFiles(), ModelPackage.ModelFile, 256L << 20), ModelPackage.ModelFile, 1000);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(bomb));
+
+        Assert.Contains("model.zip is corrupt or truncated", error.Message, StringComparison.Ordinal);
+        Assert.True(watch.ElapsedMilliseconds < 2000, $"refused in {watch.ElapsedMilliseconds} ms");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16L << 20, "the 256 MiB entry was not inflated");
+    }
+
+    [Fact]
+    public void An_entry_shorter_than_its_header_declares_is_refused()
+    {
+        var archive = ZipBombs.Declare(ZipBombs.Build(PackageJsonFiles(), ModelPackage.ModelFile, 1000), ModelPackage.ModelFile, 5000);
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(archive));
+
+        Assert.Contains("model.zip", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_entry_over_its_cap_is_refused_without_inflating_it()
+    {
+        var bomb = ZipBombs.Build([], ModelPackage.MetadataFile, 33L << 20);
+        var watch = Stopwatch.StartNew();
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(bomb));
+
+        Assert.Contains("metadata.json is 34603008 bytes; the limit is 32 MiB", error.Message, StringComparison.Ordinal);
+        Assert.True(watch.ElapsedMilliseconds < 2000, $"refused in {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void An_archive_with_more_entries_than_a_package_has_is_refused()
+    {
+        var many = Enumerable.Range(0, 1000).Select(i => KeyValuePair.Create($"{i}.json", new byte[10]));
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(ZipBombs.Build(many, ModelPackage.ModelFile, 10)));
+
+        Assert.Contains("the archive has 1001 entries", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_archive_holding_a_file_twice_is_refused()
+    {
+        var twice = PackageJsonFiles().Where(f => f.Key == ModelPackage.MetadataFile);
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(ZipBombs.Build(twice, ModelPackage.MetadataFile, 10)));
+
+        Assert.Contains("holds metadata.json twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_archive_with_nested_names_is_refused()
+    {
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(ZipBombs.Build(PackageJsonFiles(), "package/model.zip", 10)));
+
+        Assert.Contains("unexpected entry 'package/model.zip'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_package_folder_with_an_oversized_file_is_refused_before_reading_it()
+    {
+        var copy = models.CopyOfSimulatedPackage();
+        using (var profile = File.OpenWrite(Path.Combine(copy, ModelPackage.ProfileFile)))
+        {
+            profile.SetLength((32L << 20) + 1);
+        }
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(copy));
+
+        Assert.Contains("reference-profile.json is 33554433 bytes; the limit is 32 MiB", error.Message, StringComparison.Ordinal);
+    }
+
+    private List<KeyValuePair<string, byte[]>> PackageJsonFiles() =>
+        [
+            KeyValuePair.Create(ModelPackage.MetadataFile, File.ReadAllBytes(Path.Combine(models.SimulatedPackage, ModelPackage.MetadataFile))),
+            KeyValuePair.Create(ModelPackage.ProfileFile, File.ReadAllBytes(Path.Combine(models.SimulatedPackage, ModelPackage.ProfileFile))),
+        ];
 }

@@ -28,6 +28,20 @@ public sealed class DocsAndHealthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_admin_request_bodies()
+    {
+        var paths = JsonDocument.Parse(await _service.Client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        var register = paths.GetProperty("/registry/models/{name}/versions").GetProperty("post");
+
+        Assert.Contains("`leadscore package DIR --out FILE.zip`", register.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(register.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/zip", out _));
+        foreach (var (path, method) in new[] { ("/registry/models/{name}/versions/{version}/stage", "post"), ("/registry/models/{name}/aliases/{alias}", "put"), ("/registry/models/{name}/rollback", "post") })
+        {
+            Assert.True(paths.GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _), $"{method} {path} documents its JSON body");
+        }
+    }
+
+    [Fact]
     public async Task Interactive_docs_are_served_at_docs()
     {
         using var response = await _service.Client.GetAsync("/docs");
@@ -56,6 +70,7 @@ public sealed class DocsAndHealthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("model").GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal("registry store reachable and writable", body.GetProperty("checks").GetProperty("store").GetProperty("description").GetString());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ namespace LeadScoring.Server.Tests.Support;
 /// </summary>
 public sealed class RunningService : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-key-0123456789";
     public const string ModelName = "lead-scoring";
 
     private readonly WebApplication _app;
@@ -56,7 +56,7 @@ public sealed class RunningService : IAsyncDisposable
         {
             "--urls=http://127.0.0.1:0",
             $"--Storage:DataDirectory={dataDirectory}",
-            $"--LeadScoring:AdminKey={AdminKey}",
+            $"--LeadScoring:Admin:Key={AdminKey}",
             "--LeadScoring:Bootstrap:Enabled=false",
             "--LeadScoring:Serving:RegistryPollInterval=00:00:00.200",
         };
