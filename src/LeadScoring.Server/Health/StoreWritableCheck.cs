@@ -9,7 +9,9 @@ namespace LeadScoring.Server.Health;
 /// Ready only when the registry's store takes writes: the store's own write check (SQLite writes, flushes and deletes
 /// a small file beside the database and opens it, so a full or read-only disk and a corrupt file fail here;
 /// PostgreSQL must answer within 5 s and not be read-only), and the last registry write did not meet a store fault
-/// the check cannot see (a full disk on the PostgreSQL server) without a later write going through.
+/// the check cannot see (a full disk on the PostgreSQL server) without a later write going through. The answer is
+/// public, so it names the cause but not the database's path or the provider's message (the log and the admin
+/// routes' 503 carry those).
 /// </summary>
 public sealed class StoreWritableCheck(IModelRegistry registry, IOptions<StorageOptions> storage, StoreWriteStatus writes) : IHealthCheck
 {
@@ -32,8 +34,8 @@ public sealed class StoreWritableCheck(IModelRegistry registry, IOptions<Storage
         if (check.Fault is { } fault)
         {
             return fault == StoreFault.Unreachable
-                ? HealthCheckResult.Unhealthy("registry store unreachable: " + check.Detail)
-                : NotWritable($"{StoreWriteStatus.Describe(fault)} ({check.Detail})");
+                ? HealthCheckResult.Unhealthy("registry store unreachable")
+                : NotWritable(StoreWriteStatus.Describe(fault));
         }
 
         // What the check proved is gone; on PostgreSQL it writes nothing, so a full disk stays until a write succeeds.
@@ -46,7 +48,7 @@ public sealed class StoreWritableCheck(IModelRegistry registry, IOptions<Storage
         }
 
         return writes.LastFailure is { } failure
-            ? NotWritable(failure.Detail)
+            ? NotWritable(StoreWriteStatus.Describe(failure.Fault))
             : HealthCheckResult.Healthy("registry store reachable and writable");
     }
 
