@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LeadScoring.Application;
+using LeadScoring.Application.Configuration;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Models;
@@ -40,7 +42,7 @@ public static class LeadScoringHost
 
         services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<SqlModelRegistry>());
-        services.AddSingleton<ModelRegistration>();
+        services.AddLeadScoringApplication();
         services.AddSingleton<ServedModel>();
         services.AddSingleton<ProductionModelSync>();
         services.AddSingleton<FirstModelBootstrapper>();
