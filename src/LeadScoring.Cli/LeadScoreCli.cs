@@ -13,6 +13,7 @@ public static class LeadScoreCli
         {
             SimulateCommand.Create(),
             TrainCommand.Create(),
+            PackageCommand.Create(),
             RegisterCommand.Create(),
             ModelsCommand.Create(),
             PromoteCommand.Create(),

@@ -85,4 +85,39 @@ public sealed class HostileUserTests(TrainedPackage package) : IClassFixture<Tra
         Assert.Contains($"no registry at {Path.Combine(_dir["data2"], "leadscoring.db")}; check --data-dir or LEADSCORING_DATA_DIR", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_dir["data2"]));
     }
+
+    [Fact]
+    public async Task Package_writes_the_archive_that_registration_takes_and_refuses_to_overwrite_without_force()
+    {
+        var first = await Leadscore.RunAsync("package", package.Folder, "--out", _dir["model.zip"]);
+        var again = await Leadscore.RunAsync("package", package.Folder, "--out", _dir["model.zip"]);
+        var forced = await Leadscore.RunAsync("package", package.Folder, "--out", _dir["model.zip"], "--force");
+
+        Assert.True(first.Exit == 0, first.Err);
+        Assert.StartsWith($"wrote {_dir["model.zip"]}", first.Out, StringComparison.Ordinal);
+        Assert.Equal(ModelPackage.Archive(package.Folder), File.ReadAllBytes(_dir["model.zip"]));
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("already exists; pass --force", again.Err, StringComparison.Ordinal);
+        Assert.Equal(0, forced.Exit);
+    }
+
+    [Fact]
+    public async Task Package_refuses_a_corrupt_folder_and_writes_nothing()
+    {
+        var copy = _dir["copy"];
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(package.Folder))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var model = Path.Combine(copy, "model.zip");
+        File.WriteAllBytes(model, File.ReadAllBytes(model)[..1000]);
+
+        var (exit, _, err) = await Leadscore.RunAsync("package", copy, "--out", _dir["model.zip"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("model.zip is corrupt or truncated", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir["model.zip"]));
+    }
 }

@@ -85,6 +85,7 @@ public sealed class OptionValidationTests : IDisposable
     [InlineData("simulate", "leads.txt", ".csv or .parquet")]
     [InlineData("simulate", "leads", ".csv or .parquet")]
     [InlineData("score", "scored.json", ".csv or .parquet")]
+    [InlineData("package", "pkg.tar", ".zip")]
     public async Task An_output_file_with_an_unknown_extension_is_refused(string command, string output, string allowed)
     {
         var args = command switch
@@ -113,7 +114,7 @@ public sealed class OptionValidationTests : IDisposable
     [Fact]
     public async Task Help_lists_the_exit_codes_on_every_command()
     {
-        foreach (var command in new[] { "simulate", "models audit", "score" })
+        foreach (var command in new[] { "simulate", "package", "models audit", "score" })
         {
             var (exit, stdout, _) = await Leadscore.RunAsync([.. command.Split(' '), "--help"]);
 
