@@ -16,10 +16,13 @@ public sealed class TrainAndRegister(IModelRegistry registry, ModelRegistration 
     public async Task<TrainAndRegisterResult> RunAsync(TrainAndRegisterRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (table, source) = request.Data.Load();
-        // Training is CPU-bound and synchronous: keep it off the caller's thread (a host's startup path).
+        // Simulating and training are CPU-bound and synchronous: keep them off the caller's thread (a host's startup path).
         var trained = await Task.Run(
-            () => ModelTrainer.Train(table, request.Training, source, time, request.ModelName, request.Progress, cancellationToken),
+            () =>
+            {
+                var (table, source) = request.Data.Load();
+                return ModelTrainer.Train(table, request.Training, source, time, request.ModelName, request.Progress, cancellationToken);
+            },
             cancellationToken).ConfigureAwait(false);
         var package = ModelPackage.Pack(trained);
         var version = await registration.RegisterAsync(
