@@ -10,12 +10,11 @@ public static class ApplicationServices
 {
     /// <summary>
     /// Adds the use cases. The host provides what they stand on: an <see cref="Storage.Registry.IModelRegistry"/>
-    /// and a <see cref="TimeProvider"/> (registered here as <see cref="TimeProvider.System"/> only when the host has none).
+    /// and its <see cref="TimeProvider"/> (the real clock is chosen at the outer edge, by the host, never here).
     /// </summary>
     public static IServiceCollection AddLeadScoringApplication(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ModelRegistration>();
         services.TryAddSingleton<TrainAndRegister>();
         return services;
