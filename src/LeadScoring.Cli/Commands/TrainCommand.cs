@@ -21,7 +21,6 @@ internal static class TrainCommand
         var data = new Option<string>("--data") { Description = "Training data (.csv or .parquet)", Required = true };
         var schema = new Option<string>("--schema") { Description = "Schema file (JSON) describing the data", Required = true };
         var output = new Option<string?>("--out") { Description = "Package folder to write (default: models/<schema name>)" };
-        var name = new Option<string?>("--name") { Description = "Model name recorded in the package (default: the schema's name)" };
         output.Validators.Add(r =>
         {
             // --out is a folder: refuse a path that names a file, or looks like one (a data file or an archive).
@@ -30,6 +29,7 @@ internal static class TrainCommand
                 r.AddError($"--out '{path}' must be a package folder, not a file (use `leadscore package` to write a .zip)");
             }
         });
+        var name = new Option<string?>("--name") { Description = "Model name recorded in the package (default: the schema's name)" };
         var seed = CliOptions.Int("--seed", "Seed for the split, folds and learner", int.MinValue, int.MaxValue, 42);
         var testFraction = CliOptions.Double("--test-fraction", "Share of rows held out for evaluation, in (0, 1)", f => f is > 0 and < 1, "between 0 and 1 (exclusive)", 0.2);
         var leaves = CliOptions.OptionalInt("--leaves", "LightGBM: maximum leaves per tree (2 to 1024)", 2, 1024);
