@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Storage.Registry;
@@ -11,16 +10,17 @@ namespace LeadScoring.Cli;
 /// </summary>
 internal static class ModelReference
 {
-    public static async Task<ModelPackage> LoadAsync(string reference, StoreOptions store, ParseResult result, CancellationToken cancellationToken)
+    /// <summary>Loads a package folder, or the package of a registered version; <paramref name="registry"/> is only opened for the latter.</summary>
+    public static async Task<ModelPackage> LoadAsync(string reference, Func<IModelRegistry> registry, CancellationToken cancellationToken)
     {
         if (Directory.Exists(reference))
         {
             return ModelPackage.Load(reference);
         }
 
-        await using var registry = store.Open(result);
-        var version = await ResolveAsync(registry, reference, cancellationToken).ConfigureAwait(false);
-        var bytes = await registry.GetPackageAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false)
+        var store = registry();
+        var version = await ResolveAsync(store, reference, cancellationToken).ConfigureAwait(false);
+        var bytes = await store.GetPackageAsync(version.ModelName, version.Version, cancellationToken).ConfigureAwait(false)
             ?? throw new RegistryException(RegistryErrorKind.NotFound, $"{version.ModelName} v{version.Version} has no stored package");
         return ModelPackage.Load(bytes, $"{version.ModelName} v{version.Version}");
     }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LeadScoring.Application;
+using LeadScoring.Application.Configuration;
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
@@ -43,7 +45,7 @@ public static class LeadScoringHost
 
         services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
-        services.AddSingleton<ModelRegistration>();
+        services.AddLeadScoringApplication();
         services.AddSingleton<ServingState>();
         services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();

@@ -25,7 +25,7 @@ public class ScoringBenchmarks
     {
         var training = LeadSimulator.Generate(new SimulationOptions(20_000, Seed: 42)).Table;
         var directory = Directory.CreateTempSubdirectory("bench-model-").FullName;
-        ModelPackage.Write(ModelTrainer.Train(training, new TrainingOptions(), new DataSource(null, null)), directory);
+        ModelPackage.Write(ModelTrainer.Train(training, new TrainingOptions(), new DataSource(null, null), TimeProvider.System), directory);
         _package = ModelPackage.Load(directory);
         _table = LeadSimulator.Generate(new SimulationOptions(10_000, Seed: 7)).Table;
         _leads = Enumerable.Range(0, 1024).Select(ToFeatures).ToArray();

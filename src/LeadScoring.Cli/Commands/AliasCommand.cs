@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LeadScoring.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -17,7 +19,8 @@ internal static class AliasCommand
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
-            await using var registry = store.Open(result);
+            await using var services = CliHost.Build(result, store);
+            var registry = services.GetRequiredService<IModelRegistry>();
             var name = result.GetValue(alias)!;
             if (result.GetValue(remove))
             {
@@ -28,6 +31,12 @@ internal static class AliasCommand
             }
 
             var version = await ModelReference.ResolveAsync(registry, result.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
+            if (version.Aliases.Contains(name, StringComparer.Ordinal))
+            {
+                await stdout.WriteLineAsync($"{version.ModelName}@{name} already points at v{version.Version}; nothing changed").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
             await registry.SetAliasAsync(version.ModelName, name, version.Version, StoreOptions.Actor, result.GetValue(reason), cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync($"{version.ModelName}@{name} -> v{version.Version}").ConfigureAwait(false);
             return ExitCodes.Ok;

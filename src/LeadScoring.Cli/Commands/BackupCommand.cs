@@ -33,17 +33,9 @@ internal static class BackupCommand
                 return ExitCodes.InvalidInput;
             }
 
-            try
-            {
-                var bytes = await SqliteBackup.BackupAsync(options, destination, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"backed up {options.SqliteDatabasePath} to {Path.GetFullPath(destination)} ({bytes:N0} bytes)")).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-            catch (StoreUnavailableException e)
-            {
-                await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
+            var bytes = await SqliteBackup.BackupAsync(options, destination, cancellationToken).ConfigureAwait(false);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"backed up {options.SqliteDatabasePath} to {Path.GetFullPath(destination)} ({bytes:N0} bytes)")).ConfigureAwait(false);
+            return ExitCodes.Ok;
         }));
         return command;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LeadScoring.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -25,7 +26,8 @@ internal static class ModelsCommand
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
-            await using var registry = store.Open(result);
+            await using var services = CliHost.Build(result, store, StoreAccess.ReadOnly);
+            var registry = services.GetRequiredService<IModelRegistry>();
             var models = await registry.ListModelsAsync(cancellationToken).ConfigureAwait(false);
             var text = new StringBuilder();
             text.AppendLine(CultureInfo.InvariantCulture, $"{"MODEL",-32} {"LATEST",7} {"PRODUCTION",11}  CREATED");
@@ -48,7 +50,8 @@ internal static class ModelsCommand
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
-            await using var registry = store.Open(result);
+            await using var services = CliHost.Build(result, store, StoreAccess.ReadOnly);
+            var registry = services.GetRequiredService<IModelRegistry>();
             var text = result.GetValue(reference)!;
             if (!text.Contains('@', StringComparison.Ordinal))
             {
@@ -95,13 +98,14 @@ internal static class ModelsCommand
     private static Command Audit()
     {
         var name = new Argument<string?>("name") { Description = "Only this model's entries", Arity = ArgumentArity.ZeroOrOne };
-        var limit = new Option<int>("--limit") { Description = "Most entries to show", DefaultValueFactory = _ => 50 };
+        var limit = CliOptions.Int("--limit", "Most entries to show (1 to 1000)", 1, 1000, 50);
         var store = StoreOptions.Create();
         var command = new Command("audit", "Show the audit log: who changed what, when, from what to what, and why") { name, limit };
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
-            await using var registry = store.Open(result);
+            await using var services = CliHost.Build(result, store, StoreAccess.ReadOnly);
+            var registry = services.GetRequiredService<IModelRegistry>();
             var entries = await registry.GetAuditLogAsync(result.GetValue(name), result.GetValue(limit), cancellationToken).ConfigureAwait(false);
             var text = new StringBuilder();
             foreach (var e in entries)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeadScoring.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -18,9 +19,16 @@ internal static class PromoteCommand
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
-            await using var registry = store.Open(result);
+            await using var services = CliHost.Build(result, store);
+            var registry = services.GetRequiredService<IModelRegistry>();
             var version = await ModelReference.ResolveAsync(registry, result.GetValue(reference)!, cancellationToken).ConfigureAwait(false);
             var target = Enum.Parse<ModelStage>(result.GetValue(stage)!);
+            if (version.Stage == target)
+            {
+                await stdout.WriteLineAsync($"{version.ModelName} v{version.Version} is already in {target}; nothing changed").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
             var moved = await registry.TransitionAsync(version.ModelName, version.Version, target, StoreOptions.Actor, result.GetValue(reason), cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync($"{moved.ModelName} v{moved.Version} is now {moved.Stage}").ConfigureAwait(false);
             return ExitCodes.Ok;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using LeadScoring.Application.Registration;
 using LeadScoring.Modeling.Packaging;
-using LeadScoring.Server.Registry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -24,8 +25,8 @@ internal static class RegisterCommand
             var directory = result.GetValue(package)!;
             var archive = ModelPackage.Archive(directory);
             var modelName = result.GetValue(name) ?? ModelPackage.ReadMetadata(directory).Name;
-            await using var registry = store.Open(result);
-            var version = await new ModelRegistration(registry).RegisterAsync(
+            await using var services = CliHost.Build(result, store);
+            var version = await services.GetRequiredService<ModelRegistration>().RegisterAsync(
                 new RegistrationRequest(modelName, archive, StoreOptions.Actor, result.GetValue(description), null, result.GetValue(reason), result.GetValue(allowSchemaChange)),
                 cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"registered {version.ModelName} v{version.Version} (stage {version.Stage}, package sha256 {version.PackageSha256[..12]}…)")).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LeadScoring.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -15,7 +17,8 @@ internal static class RollbackCommand
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, _) =>
         {
-            await using var registry = store.Open(result);
+            await using var services = CliHost.Build(result, store);
+            var registry = services.GetRequiredService<IModelRegistry>();
             var restored = await registry.RollbackAsync(result.GetValue(name)!, StoreOptions.Actor, result.GetValue(reason), cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync($"{restored.ModelName} v{restored.Version} is back in Production").ConfigureAwait(false);
             return ExitCodes.Ok;

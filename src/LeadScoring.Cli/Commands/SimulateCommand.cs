@@ -8,22 +8,18 @@ namespace LeadScoring.Cli.Commands;
 /// <summary>`leadscore simulate`: writes simulated leads with a known ground truth.</summary>
 internal static class SimulateCommand
 {
+    /// <summary>The most leads one run writes (about 2 GB of CSV).</summary>
+    public const int MaxRows = 10_000_000;
+
     public static Command Create()
     {
-        var rows = new Option<int>("--rows") { Description = "Number of leads to write", Required = true };
-        rows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-            {
-                r.AddError("--rows must be a positive number");
-            }
-        });
-        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes the same file", DefaultValueFactory = _ => 42 };
+        var rows = CliOptions.RequiredInt("--rows", $"Number of leads to write (1 to {MaxRows:N0})", 1, MaxRows);
+        var seed = CliOptions.Int("--seed", "Random seed: the same seed writes the same file", int.MinValue, int.MaxValue, 42);
         var scenario = new Option<string>("--scenario") { Description = "The simulated world", DefaultValueFactory = _ => "baseline" };
         scenario.AcceptOnlyFromAmong([.. ScenarioNames.All.Keys]);
-        var output = new Option<string>("--out") { Description = "Output file (.csv or .parquet)", Required = true };
+        var output = new Option<string>("--out") { Description = "Output file (.csv or .parquet)", Required = true }.WithExtensions(".csv", ".parquet");
         var start = new Option<DateTimeOffset?>("--start") { Description = "Arrival time of the first lead (default 2026-01-05T00:00:00Z)" };
-        var days = new Option<int>("--days") { Description = "Leads arrive over this many days", DefaultValueFactory = _ => 90 };
+        var days = CliOptions.Int("--days", "Leads arrive over this many days (1 to 3650)", 1, 3650, 90);
 
         var command = new Command("simulate", "Write realistic simulated leads (features, conversion drawn from a known ground truth, revenue)")
         {

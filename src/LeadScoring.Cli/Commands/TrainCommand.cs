@@ -7,24 +7,35 @@ using LeadScoring.Core.Schema;
 using LeadScoring.Modeling.Data;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Training;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Cli.Commands;
 
 /// <summary>`leadscore train`: trains LightGBM (and the logistic baseline) and writes a model package.</summary>
 internal static class TrainCommand
 {
+    private static readonly string[] FileExtensions = [".csv", ".parquet", ".zip", ".json"];
+
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Training data (.csv or .parquet)", Required = true };
         var schema = new Option<string>("--schema") { Description = "Schema file (JSON) describing the data", Required = true };
         var output = new Option<string?>("--out") { Description = "Package folder to write (default: models/<schema name>)" };
+        output.Validators.Add(r =>
+        {
+            // --out is a folder: refuse a path that names a file, or looks like one (a data file or an archive).
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value is var path && (File.Exists(path) || FileExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))))
+            {
+                r.AddError($"--out '{path}' must be a package folder, not a file (use `leadscore package` to write a .zip)");
+            }
+        });
         var name = new Option<string?>("--name") { Description = "Model name recorded in the package (default: the schema's name)" };
-        var seed = new Option<int>("--seed") { Description = "Seed for the split, folds and learner", DefaultValueFactory = _ => 42 };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for evaluation", DefaultValueFactory = _ => 0.2 };
-        var leaves = new Option<int?>("--leaves") { Description = "LightGBM: maximum leaves per tree" };
-        var iterations = new Option<int?>("--iterations") { Description = "LightGBM: boosting rounds" };
-        var learningRate = new Option<double?>("--learning-rate") { Description = "LightGBM: learning rate" };
-        var minLeaf = new Option<int?>("--min-leaf") { Description = "LightGBM: minimum leads per leaf" };
+        var seed = CliOptions.Int("--seed", "Seed for the split, folds and learner", int.MinValue, int.MaxValue, 42);
+        var testFraction = CliOptions.Double("--test-fraction", "Share of rows held out for evaluation, in (0, 1)", f => f is > 0 and < 1, "between 0 and 1 (exclusive)", 0.2);
+        var leaves = CliOptions.OptionalInt("--leaves", "LightGBM: maximum leaves per tree (2 to 1024)", 2, 1024);
+        var iterations = CliOptions.OptionalInt("--iterations", "LightGBM: boosting rounds (1 to 10000)", 1, 10_000);
+        var learningRate = CliOptions.OptionalDouble("--learning-rate", "LightGBM: learning rate, in (0, 1]", r => r is > 0 and <= 1, "in (0, 1]");
+        var minLeaf = CliOptions.OptionalInt("--min-leaf", "LightGBM: minimum leads per leaf (1 to 1000000)", 1, 1_000_000);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with metrics to stdout (progress still goes to stderr)" };
 
         var command = new Command("train", "Train a lead-scoring model on a data file and write a model package")
@@ -49,7 +60,8 @@ internal static class TrainCommand
             await stderr.WriteLineAsync($"train: reading {dataPath}").ConfigureAwait(false);
             var table = LeadFile.Read(dataPath, leadSchema, LabelUse.Required);
             var source = new DataSource(Path.GetFileName(dataPath), LeadFile.Sha256(dataPath));
-            var trained = ModelTrainer.Train(table, options, source, result.GetValue(name), progress: new SyncProgress(stderr));
+            await using var services = CliHost.Build(result);
+            var trained = ModelTrainer.Train(table, options, source, services.GetRequiredService<TimeProvider>(), result.GetValue(name), new SyncProgress(stderr), cancellationToken);
             var directory = result.GetValue(output) ?? Path.Combine("models", trained.Metadata.Name);
             var metadata = ModelPackage.Write(trained, directory);
             await stderr.WriteLineAsync($"train: wrote package {directory}").ConfigureAwait(false);

@@ -59,6 +59,9 @@ public sealed class TableWriter : IDisposable
         if (!LeadFile.IsParquet(path))
         {
             var csv = Sep.New(',').Writer(o => o with { Escape = true, CultureInfo = CultureInfo.InvariantCulture }).ToFile(path);
+            // Written now rather than with the first row, so an output of zero rows still has its columns.
+            csv.Header.Add([.. columns.Select(c => c.Name)]);
+            csv.Header.Write();
             return new TableWriter(columns, csv, null, null, null);
         }
 

@@ -63,8 +63,18 @@ public sealed class ModelPackage
     /// <summary>Writes a trained model as a package folder; returns the metadata as written (with file hashes).</summary>
     public static ModelMetadata Write(TrainedModel trained, string directory)
     {
+        var contents = Pack(trained);
+        contents.WriteTo(directory);
+        return contents.Metadata;
+    }
+
+    /// <summary>
+    /// Builds a trained model's package files in memory (the metadata records the other files' hashes): write them
+    /// as a folder, or pack them straight into the registry's archive with no folder at all.
+    /// </summary>
+    public static PackageContents Pack(TrainedModel trained)
+    {
         ArgumentNullException.ThrowIfNull(trained);
-        Directory.CreateDirectory(directory);
         byte[] model;
         using (var buffer = new MemoryStream())
         {
@@ -81,10 +91,7 @@ public sealed class ModelPackage
                 [ProfileFile] = Hash(profile),
             },
         };
-        File.WriteAllBytes(Path.Combine(directory, ModelFile), model);
-        File.WriteAllBytes(Path.Combine(directory, ProfileFile), profile);
-        File.WriteAllBytes(Path.Combine(directory, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata, PackageJson.Options));
-        return metadata;
+        return new PackageContents(metadata, JsonSerializer.SerializeToUtf8Bytes(metadata, PackageJson.Options), model, profile);
     }
 
     /// <summary>Loads and checks a package folder.</summary>
@@ -122,22 +129,33 @@ public sealed class ModelPackage
     /// <summary>Packs a package folder into one archive (deterministic: the same files give the same bytes).</summary>
     public static byte[] Archive(string directory)
     {
+        var files = new List<(string, byte[])>();
+        foreach (var name in new[] { MetadataFile, ModelFile, ProfileFile })
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                throw new ModelPackageException($"{directory}: {name} is missing");
+            }
+
+            files.Add((name, File.ReadAllBytes(path)));
+        }
+
+        return Zip(files);
+    }
+
+    /// <summary>Zips package files in the given order with a fixed timestamp, so the same files give the same bytes.</summary>
+    internal static byte[] Zip(IEnumerable<(string Name, byte[] Bytes)> files)
+    {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (var name in new[] { MetadataFile, ModelFile, ProfileFile })
+            foreach (var (name, bytes) in files)
             {
-                var path = Path.Combine(directory, name);
-                if (!File.Exists(path))
-                {
-                    throw new ModelPackageException($"{directory}: {name} is missing");
-                }
-
                 var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
                 entry.LastWriteTime = ArchiveTimestamp;
                 using var target = entry.Open();
-                using var source = File.OpenRead(path);
-                source.CopyTo(target);
+                target.Write(bytes);
             }
         }
 

@@ -21,18 +21,26 @@ public sealed record DataSource(string? File, string? Sha256);
 /// </summary>
 public static class ModelTrainer
 {
-    /// <summary>Trains on <paramref name="table"/> (which must have labels).</summary>
+    /// <summary>
+    /// Trains on <paramref name="table"/> (which must have labels). The metadata's created time comes from
+    /// <paramref name="time"/>; <paramref name="cancellationToken"/> is checked between stages (each calibration
+    /// fold, each learner), so a cancelled run stops with <see cref="OperationCanceledException"/>.
+    /// </summary>
     public static TrainedModel Train(
         LeadTable table,
         TrainingOptions options,
         DataSource source,
+        TimeProvider time,
         string? name = null,
-        TimeProvider? time = null,
-        IProgress<string>? progress = null)
+        IProgress<string>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(time);
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
         var labels = table.Labels ?? throw new LeadDataException($"the data has no label column '{table.Schema.Label}'");
         if (table.Count < 50)
         {
@@ -55,11 +63,12 @@ public static class ModelTrainer
         var testInputs = ModelInput.FromTable(test, encoder);
         var testView = ModelInput.View(ml, testInputs, encoder);
 
-        var outOfFold = OutOfFoldScores(ml, options, encoder, trainInputs, progress);
+        var outOfFold = OutOfFoldScores(ml, options, encoder, trainInputs, progress, cancellationToken);
         var calibrator = ml.BinaryClassification.Calibrators.Platt().Fit(ScoreView(ml, outOfFold, train.Labels!));
         var outOfFoldProbabilities = Column(calibrator.Transform(ScoreView(ml, outOfFold, train.Labels!)), "Probability");
         var threshold = ClassificationMetrics.BestF1(train.Labels, outOfFoldProbabilities).Threshold;
 
+        cancellationToken.ThrowIfCancellationRequested();
         progress?.Report($"training LightGBM on {train.Count} rows");
         var learner = Pipelines.LightGbm(ml, options).Fit(ModelInput.View(ml, trainInputs, encoder));
         var model = new TransformerChain<ITransformer>(learner, calibrator);
@@ -67,6 +76,7 @@ public static class ModelTrainer
         var metrics = Evaluate(test.Labels!, testScores, threshold);
         progress?.Report($"held-out ROC AUC {metrics.Auc:F4}, PR AUC {metrics.PrAuc:F4}, Brier {metrics.Brier:F4}");
 
+        cancellationToken.ThrowIfCancellationRequested();
         progress?.Report("training the logistic-regression baseline");
         var baselineModel = Pipelines.LogisticBaseline(ml).Fit(ModelInput.View(ml, trainInputs, encoder));
         var baselineScores = Column(baselineModel.Transform(testView), "Probability");
@@ -77,6 +87,7 @@ public static class ModelTrainer
             ClassificationMetrics.LogLoss(test.Labels, baselineScores),
             ClassificationMetrics.Brier(test.Labels, baselineScores));
         progress?.Report($"baseline held-out ROC AUC {baseline.Auc:F4}");
+        cancellationToken.ThrowIfCancellationRequested();
 
         // The reference profile describes all rows; its score distribution uses only out-of-sample scores.
         var referenceScores = new double[table.Count];
@@ -94,7 +105,7 @@ public static class ModelTrainer
         var metadata = new ModelMetadata(
             FormatVersion: 1,
             Name: name ?? table.Schema.Name,
-            CreatedAt: (time ?? TimeProvider.System).GetUtcNow(),
+            CreatedAt: time.GetUtcNow(),
             CodeVersion: CodeVersion.Current,
             Schema: table.Schema,
             Vocabulary: encoder.Vocabulary,
@@ -124,12 +135,13 @@ public static class ModelTrainer
             calibration);
     }
 
-    private static float[] OutOfFoldScores(MLContext ml, TrainingOptions options, FeatureEncoder encoder, List<ModelInput> inputs, IProgress<string>? progress)
+    private static float[] OutOfFoldScores(MLContext ml, TrainingOptions options, FeatureEncoder encoder, List<ModelInput> inputs, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var folds = DataSplit.StratifiedFolds(inputs.Select(i => i.Label).ToArray(), options.CalibrationFolds, options.Seed);
         var scores = new float[inputs.Count];
         for (var k = 0; k < options.CalibrationFolds; k++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             progress?.Report($"calibration fold {k + 1}/{options.CalibrationFolds}");
             var fit = inputs.Where((_, i) => folds[i] != k).ToList();
             var heldOut = Enumerable.Range(0, inputs.Count).Where(i => folds[i] == k).ToArray();

@@ -18,7 +18,28 @@ public sealed record LightGbmSettings(
     int MinimumLeafCount = 20,
     double FeatureFraction = 0.8,
     double BaggingFraction = 0.8,
-    double L2 = 1.0);
+    double L2 = 1.0)
+{
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting LightGBM would reject (it aborts the process on some).</summary>
+    public void Validate()
+    {
+        Require(Leaves >= 2, nameof(Leaves), Leaves, "at least 2");
+        Require(Iterations >= 1, nameof(Iterations), Iterations, "at least 1");
+        Require(LearningRate is > 0 and <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
+        Require(MinimumLeafCount >= 1, nameof(MinimumLeafCount), MinimumLeafCount, "at least 1");
+        Require(FeatureFraction is > 0 and <= 1, nameof(FeatureFraction), FeatureFraction, "in (0, 1]");
+        Require(BaggingFraction is > 0 and <= 1, nameof(BaggingFraction), BaggingFraction, "in (0, 1]");
+        Require(L2 >= 0 && double.IsFinite(L2), nameof(L2), L2, "finite and at least 0");
+    }
+
+    internal static void Require(bool ok, string name, object value, string rule)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {rule} (got {value})");
+        }
+    }
+}
 
 /// <summary>How to train: split, calibration, encoding and learner settings.</summary>
 /// <param name="Seed">Seeds the split, the folds and LightGBM: same data and options give the same model.</param>
@@ -37,4 +58,14 @@ public sealed record TrainingOptions(
 {
     /// <summary>Learner settings, defaults when not given.</summary>
     public LightGbmSettings Learner => LightGbm ?? new LightGbmSettings();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        LightGbmSettings.Require(TestFraction is > 0 and < 1, nameof(TestFraction), TestFraction, "in (0, 1)");
+        LightGbmSettings.Require(CalibrationFolds >= 2, nameof(CalibrationFolds), CalibrationFolds, "at least 2");
+        LightGbmSettings.Require(MinCategoryCount >= 1, nameof(MinCategoryCount), MinCategoryCount, "at least 1");
+        LightGbmSettings.Require(Threads >= 1, nameof(Threads), Threads, "at least 1");
+        Learner.Validate();
+    }
 }

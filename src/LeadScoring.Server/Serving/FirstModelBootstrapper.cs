@@ -1,7 +1,6 @@
+using LeadScoring.Application.Training;
 using LeadScoring.Core.Simulation;
-using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Training;
-using LeadScoring.Server.Registry;
 using LeadScoring.Storage.Registry;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ namespace LeadScoring.Server.Serving;
 /// </summary>
 public sealed partial class FirstModelBootstrapper(
     IModelRegistry registry,
-    ModelRegistration registration,
+    TrainAndRegister trainAndRegister,
     IOptions<ServingOptions> servingOptions,
     IOptions<BootstrapOptions> bootstrapOptions,
     ILogger<FirstModelBootstrapper> logger)
@@ -27,34 +26,26 @@ public sealed partial class FirstModelBootstrapper(
     {
         var name = servingOptions.Value.ModelName;
         var settings = bootstrapOptions.Value;
-        if (!settings.Enabled || (await registry.ListVersionsAsync(name, cancellationToken).ConfigureAwait(false)).Count > 0)
+        if (!settings.Enabled || await registry.GetLatestVersionAsync(name, cancellationToken).ConfigureAwait(false) is not null)
         {
             return false;
         }
 
         LogStarting(logger, name, settings.Rows);
-        var leads = LeadSimulator.Generate(new SimulationOptions(settings.Rows, settings.Seed)).Table;
-        var trained = await Task.Run(
-            () => ModelTrainer.Train(leads, new TrainingOptions(Seed: settings.Seed), new DataSource($"simulated:baseline:{settings.Rows}:{settings.Seed}", null), name),
+        var result = await trainAndRegister.RunAsync(
+            new TrainAndRegisterRequest(
+                name,
+                TrainingData.Simulated(new SimulationOptions(settings.Rows, settings.Seed)),
+                new TrainingOptions(Seed: settings.Seed),
+                Actor,
+                "first start: the registry was empty",
+                "First model, trained on simulated leads",
+                new Dictionary<string, string> { ["origin"] = "bootstrap" },
+                Promote: true,
+                Alias: "champion"),
             cancellationToken).ConfigureAwait(false);
-        var directory = Directory.CreateTempSubdirectory("leadscoring-bootstrap-");
-        try
-        {
-            ModelPackage.Write(trained, directory.FullName);
-            var archive = ModelPackage.Archive(directory.FullName);
-            const string Reason = "first start: the registry was empty";
-            var version = await registration.RegisterAsync(
-                new RegistrationRequest(name, archive, Actor, "First model, trained on simulated leads", new Dictionary<string, string> { ["origin"] = "bootstrap" }, Reason),
-                cancellationToken).ConfigureAwait(false);
-            await registry.TransitionAsync(name, version.Version, ModelStage.Production, Actor, Reason, cancellationToken).ConfigureAwait(false);
-            await registry.SetAliasAsync(name, "champion", version.Version, Actor, Reason, cancellationToken).ConfigureAwait(false);
-            LogDone(logger, name, version.Version, trained.Metadata.Metrics.Auc);
-            return true;
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        LogDone(logger, name, result.Version.Version, result.Metadata.Metrics.Auc);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "registry has no {Model}: training a first model on {Rows} simulated leads")]

@@ -119,7 +119,7 @@ public sealed class SimulateAndTrainTests : IDisposable
     [Fact]
     public async Task Every_command_has_help()
     {
-        foreach (var command in new[] { "simulate", "train", "register", "models", "promote", "rollback", "alias", "score", "serve" })
+        foreach (var command in new[] { "simulate", "train", "package", "register", "models", "promote", "rollback", "alias", "score", "serve" })
         {
             var (exit, stdout, _) = await Leadscore.RunAsync(command, "--help");
 

@@ -5,6 +5,7 @@ using LeadScoring.Modeling.Data;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Tests.Support;
+using Parquet;
 
 namespace LeadScoring.Modeling.Tests.Scoring;
 
@@ -56,5 +57,31 @@ public sealed class BatchScorerTests(TrainedModels models) : IDisposable
 
         Assert.Equal("row 45000, column 'total_visits': value 'n/a' is not a finite number", error.Message);
         Assert.False(File.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("scored.csv")]
+    [InlineData("scored.parquet")]
+    public async Task A_header_only_file_scores_to_an_output_with_the_columns_and_no_rows(string name)
+    {
+        var package = ModelPackage.Load(models.SimulatedPackage);
+        var input = Path.Combine(_dir, "leads.csv");
+        LeadFile.Write(input, LeadSimulator.Generate(new SimulationOptions(5, Seed: 1)).Table);
+        File.WriteAllLines(input, File.ReadAllLines(input)[..1]);
+        var output = Path.Combine(_dir, name);
+
+        var result = await BatchScorer.ScoreFileAsync(package, input, output, ScoreBuckets.Default);
+
+        Assert.Equal(0, result.Rows);
+        if (LeadFile.IsParquet(output))
+        {
+            await using var reader = await ParquetReader.CreateAsync(output);
+            Assert.Equal(["lead_id", "score", "bucket"], reader.Schema.GetDataFields().Select(f => f.Name));
+            Assert.Equal(0, reader.Metadata!.NumRows);
+        }
+        else
+        {
+            Assert.Equal(["lead_id,score,bucket"], File.ReadAllLines(output));
+        }
     }
 }

@@ -58,14 +58,14 @@ public sealed class TrainedModels : IDisposable
     private static (ModelMetadata, string) TrainXEducation(string directory)
     {
         var table = LeadFile.Read(XEducationData, XEducationSchema, LabelUse.Required);
-        var trained = ModelTrainer.Train(table, new TrainingOptions(), new DataSource("leads-x-education.csv", LeadFile.Sha256(XEducationData)));
+        var trained = ModelTrainer.Train(table, new TrainingOptions(), new DataSource("leads-x-education.csv", LeadFile.Sha256(XEducationData)), TimeProvider.System);
         return (ModelPackage.Write(trained, directory), directory);
     }
 
     private static (ModelMetadata, string) TrainSimulated(string directory)
     {
         var table = LeadSimulator.Generate(new SimulationOptions(3000, Seed: 11)).Table;
-        var trained = ModelTrainer.Train(table, Quick, new DataSource(null, null));
+        var trained = ModelTrainer.Train(table, Quick, new DataSource(null, null), TimeProvider.System);
         return (ModelPackage.Write(trained, directory), directory);
     }
 }

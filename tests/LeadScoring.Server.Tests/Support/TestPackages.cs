@@ -40,7 +40,7 @@ public sealed class TestPackages
 
     private static byte[] Train(LeadTable table)
     {
-        var trained = ModelTrainer.Train(table, Quick, new DataSource(null, null));
+        var trained = ModelTrainer.Train(table, Quick, new DataSource(null, null), TimeProvider.System);
         var directory = Directory.CreateTempSubdirectory("server-test-package-");
         try
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LeadScoring.Server.Tests.Support;
+namespace LeadScoring.Tests.Shared;
 
 /// <summary>
 /// A small tmpfs mounted on a fresh directory, to make a data directory whose disk fills up or turns read-only.

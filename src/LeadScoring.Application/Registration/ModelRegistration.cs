@@ -2,7 +2,7 @@ using LeadScoring.Core.Schema;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Storage.Registry;
 
-namespace LeadScoring.Server.Registry;
+namespace LeadScoring.Application.Registration;
 
 /// <summary>
 /// Registers a model package only after it proves itself: it loads (every file's hash checked, the ML.NET
@@ -16,8 +16,7 @@ public sealed class ModelRegistration(IModelRegistry registry)
     public async Task<ModelVersion> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var package = ModelPackage.Load(request.Archive, "uploaded package");
-        package.Probe();
+        var package = Verify(request.Archive, "uploaded package");
         var versions = await registry.ListVersionsAsync(request.ModelName, cancellationToken).ConfigureAwait(false);
         var latest = versions.Count > 0 ? versions[0] : null;
         if (latest is not null && !request.AllowSchemaChange)
@@ -35,6 +34,17 @@ public sealed class ModelRegistration(IModelRegistry registry)
         return await registry.RegisterAsync(
             new NewModelVersion(request.ModelName, request.Archive, package.MetadataJson, request.Actor, request.Description, request.Tags, request.Reason),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The registry-free half of the gate: loads the archive (every hash checked, the ML.NET model read, its inputs
+    /// matched to the schema) and probe-scores it. Throws <see cref="ModelPackageException"/> naming <paramref name="origin"/>.
+    /// </summary>
+    public static ModelPackage Verify(byte[] archive, string origin)
+    {
+        var package = ModelPackage.Load(archive, origin);
+        package.Probe();
+        return package;
     }
 
     private static string Describe(LeadSchema before, LeadSchema after)
@@ -55,13 +65,3 @@ public sealed class ModelRegistration(IModelRegistry registry)
         return parts.Count > 0 ? string.Join("; ", parts) : "same features in another order";
     }
 }
-
-/// <summary>A package archive to register, and who registers it why.</summary>
-public sealed record RegistrationRequest(
-    string ModelName,
-    byte[] Archive,
-    string Actor,
-    string? Description = null,
-    IReadOnlyDictionary<string, string>? Tags = null,
-    string? Reason = null,
-    bool AllowSchemaChange = false);

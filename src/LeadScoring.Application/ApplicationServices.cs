@@ -1,0 +1,22 @@
+using LeadScoring.Application.Registration;
+using LeadScoring.Application.Training;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LeadScoring.Application;
+
+/// <summary>Registers the use cases the server and the CLI share.</summary>
+public static class ApplicationServices
+{
+    /// <summary>
+    /// Adds the use cases. The host provides what they stand on: an <see cref="Storage.Registry.IModelRegistry"/>
+    /// and its <see cref="TimeProvider"/> (the real clock is chosen at the outer edge, by the host, never here).
+    /// </summary>
+    public static IServiceCollection AddLeadScoringApplication(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<ModelRegistration>();
+        services.TryAddSingleton<TrainAndRegister>();
+        return services;
+    }
+}
