@@ -32,7 +32,10 @@ public sealed class ModelRegistration(IModelRegistry registry)
         }
 
         return await registry.RegisterAsync(
-            new NewModelVersion(request.ModelName, request.Archive, package.MetadataJson, request.Actor, request.Description, request.Tags, request.Reason),
+            new NewModelVersion(request.ModelName, request.Archive, package.MetadataJson, request.Actor, request.Description, request.Tags, request.Reason)
+            {
+                Auc = package.Metadata.Metrics.Auc,
+            },
             cancellationToken).ConfigureAwait(false);
     }
 

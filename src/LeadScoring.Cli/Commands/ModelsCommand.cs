@@ -55,7 +55,7 @@ internal static class ModelsCommand
             var text = result.GetValue(reference)!;
             if (!text.Contains('@', StringComparison.Ordinal))
             {
-                var versions = await registry.ListVersionsAsync(text, cancellationToken).ConfigureAwait(false);
+                var versions = await registry.ListVersionSummariesAsync(text, cancellationToken).ConfigureAwait(false);
                 if (versions.Count == 0)
                 {
                     throw new RegistryException(RegistryErrorKind.NotFound, $"no model named '{text}'");
@@ -65,7 +65,7 @@ internal static class ModelsCommand
                 table.AppendLine(CultureInfo.InvariantCulture, $"{"VERSION",7}  {"STAGE",-10}  {"AUC",6}  {"ALIASES",-20}  {"CREATED",-16}  BY");
                 foreach (var v in versions)
                 {
-                    var auc = Auc(v.MetadataJson) is { } a ? a.ToString("F3", CultureInfo.InvariantCulture) : "-";
+                    var auc = v.Auc is { } a ? a.ToString("F3", CultureInfo.InvariantCulture) : "-";
                     table.AppendLine(CultureInfo.InvariantCulture, $"{"v" + v.Version,7}  {v.Stage,-10}  {auc,6}  {string.Join(",", v.Aliases),-20}  {v.CreatedAt:yyyy-MM-dd HH:mm}  {v.CreatedBy}");
                 }
 
@@ -119,11 +119,5 @@ internal static class ModelsCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static double? Auc(string metadataJson)
-    {
-        using var metadata = JsonDocument.Parse(metadataJson);
-        return metadata.RootElement.TryGetProperty("metrics", out var m) && m.TryGetProperty("auc", out var a) && a.TryGetDouble(out var v) ? v : null;
     }
 }

@@ -23,22 +23,19 @@ public sealed record ModelVersionResponse(
 {
     internal static ModelVersionResponse From(ModelVersion v, bool withMetadata)
     {
-        using var metadata = JsonDocument.Parse(v.MetadataJson);
-        double? auc = metadata.RootElement.TryGetProperty("metrics", out var metrics) && metrics.TryGetProperty("auc", out var a) && a.TryGetDouble(out var value) ? value : null;
+        JsonElement? metadata = null;
+        if (withMetadata)
+        {
+            using var document = JsonDocument.Parse(v.MetadataJson);
+            metadata = document.RootElement.Clone();
+        }
+
         return new ModelVersionResponse(
-            v.ModelName,
-            v.Version,
-            v.Stage.ToString(),
-            v.Aliases,
-            v.Description,
-            v.Tags,
-            v.CreatedAt,
-            v.CreatedBy,
-            v.PackageSha256,
-            v.PackageSize,
-            auc,
-            withMetadata ? metadata.RootElement.Clone() : null);
+            v.ModelName, v.Version, v.Stage.ToString(), v.Aliases, v.Description, v.Tags, v.CreatedAt, v.CreatedBy, v.PackageSha256, v.PackageSize, v.Auc, metadata);
     }
+
+    internal static ModelVersionResponse From(ModelVersionSummary v) => new(
+        v.ModelName, v.Version, v.Stage.ToString(), v.Aliases, v.Description, v.Tags, v.CreatedAt, v.CreatedBy, v.PackageSha256, v.PackageSize, v.Auc, null);
 }
 
 /// <summary>Move a version to a stage (None, Staging, Production, Archived).</summary>

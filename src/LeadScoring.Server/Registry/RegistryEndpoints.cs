@@ -49,10 +49,10 @@ public static partial class RegistryEndpoints
 
     internal static async Task<Results<Ok<ModelVersionResponse[]>, ProblemHttpResult>> ListVersions(string name, IModelRegistry registry, CancellationToken cancellationToken)
     {
-        var versions = await registry.ListVersionsAsync(name, cancellationToken);
+        var versions = await registry.ListVersionSummariesAsync(name, cancellationToken);
         return versions.Count == 0
             ? NotFound($"no model named '{name}'")
-            : TypedResults.Ok(versions.Select(v => ModelVersionResponse.From(v, withMetadata: false)).ToArray());
+            : TypedResults.Ok(versions.Select(ModelVersionResponse.From).ToArray());
     }
 
     internal static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetVersion(string name, int version, IModelRegistry registry, CancellationToken cancellationToken)

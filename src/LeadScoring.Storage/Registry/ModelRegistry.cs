@@ -99,7 +99,10 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
 
                 return new ModelVersion(
                     request.ModelName, version, ModelStage.None, request.Description, new Dictionary<string, string>(tags, StringComparer.Ordinal),
-                    [], request.MetadataJson, sha256, request.Package.LongLength, now, request.Actor);
+                    [], request.MetadataJson, sha256, request.Package.LongLength, now, request.Actor)
+                {
+                    Auc = auc,
+                };
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -26,7 +26,11 @@ public sealed record ModelVersion(
     string PackageSha256,
     long PackageSize,
     DateTimeOffset CreatedAt,
-    string CreatedBy);
+    string CreatedBy)
+{
+    /// <summary>Held-out ROC AUC recorded at registration (its own column: no metadata parsing), when known.</summary>
+    public double? Auc { get; init; }
+}
 
 /// <summary>What to register: the package bytes (already validated by the caller) and descriptive fields.</summary>
 public sealed record NewModelVersion(

@@ -8,7 +8,7 @@ namespace LeadScoring.Storage.Registry;
 internal sealed class RegistryStatements(SqlDialect dialect)
 {
     public const string VersionColumns =
-        "v.version, v.stage, v.description, v.tags_json, v.metadata_json, v.package_sha256, v.package_size, v.created_at, v.created_by";
+        "v.version, v.stage, v.description, v.tags_json, v.metadata_json, v.package_sha256, v.package_size, v.created_at, v.created_by, v.auc";
 
     public const string AuditColumns = "id, at, actor, model_name, version, action, alias, from_value, to_value, reason";
 
@@ -112,7 +112,8 @@ internal sealed class RegistryStatements(SqlDialect dialect)
                 Sha: r.GetString(5),
                 Size: r.GetInt64(6),
                 CreatedAt: dialect.ReadTime(r, 7),
-                CreatedBy: r.GetString(8)),
+                CreatedBy: r.GetString(8),
+                Auc: r.IsDBNull(9) ? (double?)null : r.GetDouble(9)),
             cancellationToken).ConfigureAwait(false);
         if (rows.Count == 0)
         {
@@ -132,7 +133,10 @@ internal sealed class RegistryStatements(SqlDialect dialect)
             row.Sha,
             row.Size,
             row.CreatedAt,
-            row.CreatedBy));
+            row.CreatedBy)
+        {
+            Auc = row.Auc,
+        });
     }
 
     /// <summary>What lists show of every version of a model, newest first: no metadata, no package.</summary>

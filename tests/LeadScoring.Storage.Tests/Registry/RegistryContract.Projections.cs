@@ -66,6 +66,9 @@ public abstract partial class RegistryContract
 
         Assert.Equal([3, 2, 1], summaries.Select(s => s.Version));
         Assert.Equal([null, 0.5, 0.91], summaries.Select(s => s.Auc));
+        Assert.Equal([null, 0.5, 0.91], (await Registry.ListVersionsAsync(Model)).Select(v => v.Auc));
+        Assert.Equal(0.91, first.Auc);
+        Assert.Equal(0.91, (await Registry.GetProductionAsync(Model))!.Auc);
         var v1 = summaries[2];
         Assert.Equal(
             new ModelVersionSummary(Model, 1, ModelStage.Production, v1.Aliases, "first", v1.Tags, Start, "alice", first.PackageSha256, 3, 0.91, Start.AddMinutes(2)),
