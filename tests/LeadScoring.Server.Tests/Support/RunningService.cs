@@ -49,7 +49,7 @@ public sealed class RunningService : IAsyncDisposable
 
     public IModelRegistry Registry => _app.Services.GetRequiredService<IModelRegistry>();
 
-    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? settings = null, string? postgres = null)
+    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? settings = null, string? postgres = null, TimeProvider? clock = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("leadscoring-server-test-").FullName;
         var args = new List<string>
@@ -75,6 +75,10 @@ public sealed class RunningService : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
+            if (clock is not null)
+            {
+                builder.Services.AddSingleton(clock);
+            }
         });
         try
         {
