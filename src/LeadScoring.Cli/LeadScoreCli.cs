@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using LeadScoring.Cli.Commands;
 
 namespace LeadScoring.Cli;
@@ -6,6 +7,22 @@ namespace LeadScoring.Cli;
 /// <summary>The `leadscore` command tree.</summary>
 public static class LeadScoreCli
 {
+    /// <summary>
+    /// Parses a command line. A mistake in it prints what is wrong and how to get help, not the whole help text
+    /// (which buried the one line that mattered), nor its typo suggestions (which offered "-h" for "sim").
+    /// </summary>
+    public static ParseResult Parse(IReadOnlyList<string> args)
+    {
+        var result = Create().Parse(args);
+        if (result.Action is ParseErrorAction onError)
+        {
+            onError.ShowHelp = false;
+            onError.ShowTypoCorrections = false;
+        }
+
+        return result;
+    }
+
     /// <summary>Builds the root command with every subcommand; every command's help ends with the exit codes.</summary>
     public static RootCommand Create()
     {

@@ -2,7 +2,7 @@ using LeadScoring.Cli;
 
 try
 {
-    return await LeadScoreCli.Create().Parse(args).InvokeAsync();
+    return await LeadScoreCli.Parse(args).InvokeAsync();
 }
 catch (Exception e) when (e is not OperationCanceledException)
 {

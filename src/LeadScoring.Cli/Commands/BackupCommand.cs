@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using LeadScoring.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Cli.Commands;
 
@@ -21,16 +23,19 @@ internal static class BackupCommand
         store.AddTo(command);
         command.SetAction((result, cancellationToken) => CliErrors.Run(result, async (stdout, stderr) =>
         {
-            var options = new StorageOptions
-            {
-                DataDirectory = result.GetValue(store.DataDirectory)!,
-                PostgresConnectionString = result.GetValue(store.Postgres),
-            };
+            // The same store the other commands use: --data-dir/--postgres, else the environment, else ./data.
+            await using var services = CliHost.Build(result, store);
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             var destination = result.GetValue(output)!;
             if (options.UsesPostgres)
             {
                 await stderr.WriteLineAsync($"error: backup copies the SQLite store; the registry is in PostgreSQL, so back it up with pg_dump:\n  {SqliteBackup.PgDumpCommand(options, destination)}").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
+            }
+
+            if (Path.GetDirectoryName(Path.GetFullPath(destination)) is { } folder)
+            {
+                Directory.CreateDirectory(folder);
             }
 
             var bytes = await SqliteBackup.BackupAsync(options, destination, cancellationToken).ConfigureAwait(false);

@@ -62,4 +62,30 @@ public sealed class BackupCommandTests : IDisposable
         Assert.Contains("pg_dump --format=custom --file=leads.dump --host=db.internal --port=5432 --username=scorer --dbname=leads", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Backup_without_data_dir_finds_the_store_through_LEADSCORING_DATA_DIR_like_every_other_command()
+    {
+        var data = _dir["from-env"];
+        await using (var registry = LeadScoring.Storage.ModelRegistryFactory.Create(new LeadScoring.Storage.StorageOptions { DataDirectory = data }))
+        {
+            await registry.RegisterAsync(new LeadScoring.Storage.Registry.NewModelVersion("leads", [1, 2, 3], "{}", "alice"));
+        }
+
+        // A real process: the environment is the process's own, so no other test sees the variable.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir.Root };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "leadscore.dll"), "backup", "--out", _dir["env-copy.db"] })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["LEADSCORING_DATA_DIR"] = data;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, stderr);
+        Assert.Equal(1L, await QueryAsync(_dir["env-copy.db"], "SELECT COUNT(*) FROM model_versions"));
+        Assert.False(Directory.Exists(_dir["data"]));
+    }
 }

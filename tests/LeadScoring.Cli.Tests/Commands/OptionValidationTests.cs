@@ -70,6 +70,19 @@ public sealed class OptionValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mistake_on_the_command_line_prints_what_is_wrong_not_the_whole_help()
+    {
+        var (exit, stdout, stderr) = await Leadscore.RunAsync("simulate", "--rows", "1e3", "--out", _dir["x.csv"], "--sedd", "4");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("--rows must be a positive number", stderr, StringComparison.Ordinal);
+        Assert.Contains("'--sedd'", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Usage:", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir["x.csv"]));
+    }
+
+    [Fact]
     public async Task Train_with_zero_leaves_stops_before_lightgbm_and_writes_nothing()
     {
         await Leadscore.RunAsync("simulate", "--rows", "300", "--out", _dir["leads.csv"]);

@@ -9,7 +9,7 @@ internal static class Leadscore
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await LeadScoreCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await LeadScoreCli.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 }
