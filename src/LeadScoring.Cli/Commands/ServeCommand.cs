@@ -30,15 +30,16 @@ internal static class ServeCommand
                 args.Add($"--{EnvironmentVariables.Keys[EnvironmentVariables.ModelName]}={name}");
             }
 
-            await using var app = LeadScoringHost.Build([.. args]);
-            using var stop = cancellationToken.Register(() => app.Lifetime.StopApplication());
             try
             {
+                await using var app = LeadScoringHost.Build([.. args]);
+                using var stop = cancellationToken.Register(() => app.Lifetime.StopApplication());
                 await app.RunAsync().ConfigureAwait(false);
             }
-            catch (OptionsValidationException e)
+            catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or IOException)
             {
-                // A bad setting stops the service at start with a message naming the key.
+                // A refused setting (a bad value, a misspelt key, a short admin key), an admin key file that cannot be
+                // written or an address in use stops the service at start with one line naming it, not a stack trace.
                 await result.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
