@@ -22,6 +22,9 @@ internal readonly record struct SqlArg(string Name, object? Value, DbType Type)
 /// <summary>One open connection and (usually) its transaction, with the few helpers a store's SQL needs.</summary>
 internal sealed class SqlSession(DbConnection connection, DbTransaction? transaction)
 {
+    /// <summary>The open connection, for a provider's own bulk API (PostgreSQL's COPY); it joins the transaction.</summary>
+    public DbConnection Connection => connection;
+
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "All SQL is built from constants in this assembly; values are always parameters.")]
     public DbCommand Command(string sql, IReadOnlyList<SqlArg> args)
     {

@@ -22,7 +22,9 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly string _openPragmas;
 
     /// <summary>The database file at <paramref name="databasePath"/>, created (with its folder) on first use.</summary>
-    public SqliteDialect(string databasePath)
+    /// <param name="databasePath">The file.</param>
+    /// <param name="syncEveryCommit">synchronous=FULL (a commit survives power loss) or, when false, NORMAL (in WAL a commit survives a process crash).</param>
+    public SqliteDialect(string databasePath, bool syncEveryCommit = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = Path.GetFullPath(databasePath);
@@ -34,8 +36,8 @@ internal sealed class SqliteDialect : SqlDialect
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
-        // synchronous stays FULL (the default): stores write rarely, and a promotion must survive power loss.
-        _openPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};");
+        // FULL by default: stores write rarely, and a promotion must survive power loss.
+        _openPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(syncEveryCommit ? "FULL" : "NORMAL")};");
     }
 
     /// <summary>Full path of the database file.</summary>
