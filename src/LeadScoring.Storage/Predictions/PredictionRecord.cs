@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace LeadScoring.Storage.Predictions;
 
 /// <summary>The serving arms a prediction can come from (the online-testing work adds the others' traffic).</summary>
@@ -10,7 +12,7 @@ public static class ServingArms
     public const string Shadow = "shadow";
 
     /// <summary>Every arm a record may name.</summary>
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Champion, Challenger, Shadow };
+    public static IReadOnlySet<string> All { get; } = new[] { Champion, Challenger, Shadow }.ToFrozenSet(StringComparer.Ordinal);
 }
 
 /// <summary>One scored lead, as the prediction log keeps it.</summary>
@@ -53,7 +55,7 @@ public sealed record StoredPrediction(long Id, PredictionRecord Record)
 /// <summary>A position in a range read: after the row scored at <paramref name="ScoredAt"/> with id <paramref name="Id"/>.</summary>
 public sealed record PredictionCursor(DateTimeOffset ScoredAt, long Id);
 
-/// <summary>One page of a range read, oldest first; <see cref="Next"/> is null on the last page.</summary>
+/// <summary>One page of a range read, oldest first; <see cref="Next"/> is null once a page comes back short (a full last page is followed by an empty one).</summary>
 public sealed record PredictionPage(IReadOnlyList<StoredPrediction> Rows, PredictionCursor? Next);
 
 /// <summary>Which predictions a range read or count covers: scored in [<paramref name="From"/>, <paramref name="To"/>), optionally of one model (and version).</summary>

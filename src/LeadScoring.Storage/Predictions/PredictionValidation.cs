@@ -30,7 +30,7 @@ internal static class PredictionValidation
         { LeadId: var v } when string.IsNullOrWhiteSpace(v) => "LeadId must not be empty",
         { ModelName: var v } when string.IsNullOrWhiteSpace(v) => "ModelName must not be empty",
         { ModelVersion: < 1 } => "ModelVersion must be 1 or more",
-        { Arm: var v } when v is null || !ServingArms.All.Contains(v) => $"Arm must be one of {string.Join(", ", ServingArms.All)}",
+        { Arm: var v } when v is null || !ServingArms.All.Contains(v) => "Arm must be champion, challenger or shadow",
         { Score: var v } when !IsProbability(v) => "Score must be a number in [0, 1]",
         { Band: var v } when string.IsNullOrWhiteSpace(v) => "Band must not be empty",
         { LatencyMicroseconds: < 0 } => "LatencyMicroseconds must not be negative",

@@ -65,6 +65,21 @@ public abstract class PredictionLogContract : StoreContract<PredictionLog>
     }
 
     [Fact]
+    public async Task A_batch_larger_than_one_statement_is_written_row_for_row_in_order()
+    {
+        // 130 rows: two full 64-row INSERT statements and a 2-row one on SQLite; one COPY on PostgreSQL.
+        var batch = Records(130, i => Record(i, lead: "same-lead", at: Start.AddMinutes(i)) with
+        {
+            ShadowModelVersion = i % 2 == 0 ? null : 2,
+            ShadowScore = i % 2 == 0 ? null : i / 200.0,
+        });
+
+        await Log.AppendAsync(batch);
+
+        Assert.Equal(batch, (await Log.GetByLeadAsync("same-lead")).Select(p => p.Record));
+    }
+
+    [Fact]
     public async Task A_batch_is_all_or_nothing()
     {
         // The log has no unique key of its own; this one makes the database refuse the batch's last row, after
