@@ -176,7 +176,10 @@ public sealed class PredictionLog : IAsyncDisposable
         _migrator.Dispose();
     }
 
-    /// <summary>Retention with its chunk size, calling <paramref name="afterChunk"/> with the running total after each committed chunk.</summary>
+    /// <summary>
+    /// Retention with its chunk size; after each full chunk is committed (more may follow), calls
+    /// <paramref name="afterChunk"/> with the running total.
+    /// </summary>
     internal async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, int chunkSize, Func<long, Task>? afterChunk, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
