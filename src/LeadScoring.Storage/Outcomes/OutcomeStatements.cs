@@ -10,10 +10,11 @@ namespace LeadScoring.Storage.Outcomes;
 internal sealed class OutcomeStatements(SqlDialect dialect)
 {
     /// <summary>
-    /// Rows per multi-row statement: 4 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535,
-    /// and SQLite looks a parameter up by name with a linear scan, so a statement with far more rows binds slower.
+    /// Rows per multi-row insert into the staging table. SQLite looks each parameter up by name with a linear scan,
+    /// so binding grows with the square of a statement's parameters: 4 × 64 binds fast and stays far below the
+    /// parameter limits (SQLite 32,766; PostgreSQL 65,535).
     /// </summary>
-    public const int RowsPerStatement = 500;
+    public const int RowsPerStatement = 64;
 
     /// <summary>Lead ids per <c>IN (…)</c> list of a read.</summary>
     public const int IdsPerStatement = 1000;
@@ -25,47 +26,44 @@ internal sealed class OutcomeStatements(SqlDialect dialect)
         session.ScalarAsync("SELECT id FROM outcome_writer WHERE id = 1" + dialect.LockRowsClause, [], cancellationToken);
 
     /// <summary>
-    /// Writes one chunk (distinct lead ids): first copies the current outcomes these rows replace into the history,
-    /// then upserts the rows where they differ. Returns how many were replaced and how many written in all.
+    /// Writes distinct leads' outcomes: stages them in a temporary table, copies the current outcomes they replace
+    /// into the history, then upserts them where they differ; two set-based statements whatever the count. Returns
+    /// how many were replaced and how many written in all (new ones and replacements).
     /// </summary>
-    public async Task<(int Replaced, int Written)> WriteChunkAsync(
+    public async Task<(int Replaced, int Written)> WriteAsync(
         SqlSession session,
-        ReadOnlyMemory<OutcomeRecord> chunk,
+        OutcomeRecord[] outcomes,
         string source,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var args = new List<SqlArg>(chunk.Length * 4 + 2) { dialect.TimeArg("@now", now), SqlArg.Text("@source", source) };
-        var values = new StringBuilder(chunk.Length * 40);
-        var rows = chunk.Span;
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = rows[i];
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            args.Add(SqlArg.Text("@l" + n, row.LeadId));
-            args.Add(new SqlArg("@c" + n, row.Converted, DbType.Boolean));
-            args.Add(SqlArg.Double("@r" + n, row.Revenue));
-            args.Add(dialect.TimeArg("@t" + n, row.OccurredAt));
-            values.Append(i == 0 ? "" : ", ").Append("(@l").Append(n).Append(", @c").Append(n).Append(", @r").Append(n).Append(", @t").Append(n);
-            values.Append(", @now, @source)");
-        }
+        // The table outlives the transaction on a pooled SQLite connection (PostgreSQL's pool discards it): empty it.
+        await session.ExecuteAsync(
+            dialect.Types.Fill(
+                """
+                CREATE TEMP TABLE IF NOT EXISTS outcome_batch (
+                    lead_id TEXT NOT NULL, converted BOOLEAN NOT NULL, revenue {Double} NULL, occurred_at {Time} NOT NULL)
+                """),
+            [],
+            cancellationToken).ConfigureAwait(false);
+        await session.ExecuteAsync("DELETE FROM outcome_batch", [], cancellationToken).ConfigureAwait(false);
+        await StageAsync(session, outcomes, cancellationToken).ConfigureAwait(false);
 
-        // The incoming rows as a table with named columns (both databases call VALUES' columns column1, column2, …).
+        IReadOnlyList<SqlArg> args = [dialect.TimeArg("@now", now), SqlArg.Text("@source", source)];
         var replaced = await session.ExecuteAsync(
             $"""
             INSERT INTO outcome_history ({Columns}, replaced_at)
             SELECT o.lead_id, o.converted, o.revenue, o.occurred_at, o.received_at, o.source, @now
-            FROM outcomes o
-            JOIN (SELECT column1 AS lead_id, column2 AS converted, column3 AS revenue, column4 AS occurred_at FROM (VALUES {values}) AS v) AS b
-              ON b.lead_id = o.lead_id
+            FROM outcome_batch b JOIN outcomes o ON o.lead_id = b.lead_id
             WHERE {Differs("o", "b")}
             """,
             args,
             cancellationToken).ConfigureAwait(false);
+        // WHERE true: SQLite needs it to read ON CONFLICT after INSERT … SELECT as the upsert clause.
         var written = await session.ExecuteAsync(
             $"""
             INSERT INTO outcomes ({Columns})
-            VALUES {values}
+            SELECT lead_id, converted, revenue, occurred_at, @now, @source FROM outcome_batch WHERE true
             ON CONFLICT (lead_id) DO UPDATE SET
                 converted = excluded.converted, revenue = excluded.revenue, occurred_at = excluded.occurred_at,
                 received_at = excluded.received_at, source = excluded.source
@@ -126,6 +124,76 @@ internal sealed class OutcomeStatements(SqlDialect dialect)
                 r.IsDBNull(2) ? 0 : r.GetDouble(2)),
             cancellationToken).ConfigureAwait(false);
         return rows[0];
+    }
+
+    /// <summary>
+    /// Inserts the outcomes into <c>outcome_batch</c>, <see cref="RowsPerStatement"/> rows a statement: one command,
+    /// prepared once, takes every full chunk with new values; the last short chunk has its own.
+    /// </summary>
+    private async Task StageAsync(SqlSession session, OutcomeRecord[] outcomes, CancellationToken cancellationToken)
+    {
+        DbCommand? fullChunk = null;
+        try
+        {
+            for (var start = 0; start < outcomes.Length; start += RowsPerStatement)
+            {
+                var count = Math.Min(RowsPerStatement, outcomes.Length - start);
+                var args = StagingArgs(outcomes.AsSpan(start, count));
+                if (count < RowsPerStatement)
+                {
+                    await session.ExecuteAsync(StagingInsert(count), args, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (fullChunk is null)
+                {
+                    fullChunk = session.Command(StagingInsert(count), args);
+                }
+                else
+                {
+                    for (var i = 0; i < args.Count; i++)
+                    {
+                        fullChunk.Parameters[i].Value = args[i].Value ?? DBNull.Value;
+                    }
+                }
+
+                await fullChunk.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (fullChunk is not null)
+            {
+                await fullChunk.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private List<SqlArg> StagingArgs(ReadOnlySpan<OutcomeRecord> rows)
+    {
+        var args = new List<SqlArg>(rows.Length * 4);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            args.Add(SqlArg.Text("@l" + n, rows[i].LeadId));
+            args.Add(new SqlArg("@c" + n, rows[i].Converted, DbType.Boolean));
+            args.Add(SqlArg.Double("@r" + n, rows[i].Revenue));
+            args.Add(dialect.TimeArg("@t" + n, rows[i].OccurredAt));
+        }
+
+        return args;
+    }
+
+    private static string StagingInsert(int rows)
+    {
+        var sql = new StringBuilder("INSERT INTO outcome_batch (lead_id, converted, revenue, occurred_at) VALUES ", rows * 32);
+        for (var i = 0; i < rows; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "(@l" : ", (@l").Append(n).Append(", @c").Append(n).Append(", @r").Append(n).Append(", @t").Append(n).Append(')');
+        }
+
+        return sql.ToString();
     }
 
     /// <summary>The condition "the outcome in <paramref name="current"/> is not the one in <paramref name="incoming"/>".</summary>

@@ -68,13 +68,9 @@ public sealed class OutcomeStore : IAsyncDisposable
                 int replaced = 0, written = 0;
                 foreach (var round in rounds)
                 {
-                    for (var start = 0; start < round.Length; start += OutcomeStatements.RowsPerStatement)
-                    {
-                        var chunk = round.AsMemory(start, Math.Min(OutcomeStatements.RowsPerStatement, round.Length - start));
-                        var (r, w) = await _statements.WriteChunkAsync(session, chunk, source, now, ct).ConfigureAwait(false);
-                        replaced += r;
-                        written += w;
-                    }
+                    var (r, w) = await _statements.WriteAsync(session, round, source, now, ct).ConfigureAwait(false);
+                    replaced += r;
+                    written += w;
                 }
 
                 return new OutcomeBatchResult(written - replaced, replaced, outcomes.Count - written);

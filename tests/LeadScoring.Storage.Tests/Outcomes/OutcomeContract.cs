@@ -227,6 +227,24 @@ public abstract class OutcomeContract : StoreContract<OutcomeStore>
         Assert.Equal(batch, (await Store.ReadKnownByAsync(batch.ConvertAll(o => o.LeadId), Start)).Select(o => new OutcomeRecord(o.LeadId, o.Converted, o.Revenue, o.OccurredAt)));
     }
 
+    [Fact]
+    public async Task Concurrent_batches_from_several_processes_keep_every_replaced_version()
+    {
+        await Store.InitializeAsync();
+        var writers = Enumerable.Range(1, 6).Select(_ => Open()).ToList();
+        var leads = Enumerable.Range(0, 300).Select(i => $"crm-{i}").ToList();
+
+        // Each writer sends every lead with its own revenue, so every item is new or a replacement.
+        var results = await Task.WhenAll(writers.Select((writer, w) => Task.Run(() =>
+            writer.RecordAsync(leads.ConvertAll(lead => Converted(lead, w + 1.0)), $"writer-{w}"))));
+
+        Assert.Equal(leads.Count, results.Sum(r => r.New));
+        Assert.Equal(leads.Count * (writers.Count - 1), results.Sum(r => r.Replaced));
+        Assert.Equal(leads.Count * (writers.Count - 1), await CountAsync("SELECT COUNT(*) FROM outcome_history"));
+        var history = await Store.GetHistoryAsync("crm-7");
+        Assert.Equal(writers.Count, history.Select(o => o.Revenue).Distinct().Count());
+    }
+
     // ---- all or nothing ----
 
     [Fact]
