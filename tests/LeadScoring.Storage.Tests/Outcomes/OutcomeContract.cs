@@ -248,10 +248,11 @@ public abstract class OutcomeContract : StoreContract<OutcomeStore>
     // ---- all or nothing ----
 
     [Fact]
-    public async Task A_database_error_in_the_last_chunk_of_a_batch_writes_nothing()
+    public async Task A_database_error_midway_through_a_batch_writes_nothing()
     {
         await RecordAsync(Lost("lead-000003"));
-        // Two rows with revenue 13.5 far apart in the batch: the database refuses the second after it wrote many chunks.
+        // Two rows with revenue 13.5 far apart in the batch: the database refuses the batch after it staged every
+        // row and moved lead-000003's old outcome into the history.
         await Store.Database.WriteAsync((session, ct) => session.ExecuteAsync("CREATE UNIQUE INDEX ux_test_revenue ON outcomes (revenue)", [], ct), null, CancellationToken.None);
         var batch = ManyOutcomes(20_000);
         batch[0] = Converted("lead-000000", 13.5);
