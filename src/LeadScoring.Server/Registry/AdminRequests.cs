@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LeadScoring.Server.Errors;
+using LeadScoring.Server.Scoring;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LeadScoring.Server.Registry;
@@ -94,7 +95,7 @@ internal static class AdminRequests
 
         try
         {
-            var archive = request.ContentLength is { } length ? await ReadExactlyAsync(request.Body, (int)length, cancellationToken) : await ReadToEndAsync(request.Body, maxBytes, cancellationToken);
+            var archive = request.ContentLength is { } length ? await ReadExactlyAsync(request.Body, (int)length, cancellationToken) : await ReadChunkedAsync(request, maxBytes, cancellationToken);
             return archive.Length > 0
                 ? archive
                 : throw new InvalidRequestException("package", "the body is empty; send the package archive (application/zip)", "Invalid package");
@@ -113,23 +114,10 @@ internal static class AdminRequests
     }
 
     // A chunked upload has no length up front: it grows as it arrives, never past the limit.
-    private static async Task<byte[]> ReadToEndAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81_920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw PackageTooLarge(Invariant($"exceeds the limit of {maxBytes} bytes"));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private static async Task<byte[]> ReadChunkedAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
+        await RequestBody.ReadBoundedAsync(request, checked((int)maxBytes), cancellationToken) is { } body
+            ? body.ToArray()
+            : throw PackageTooLarge(Invariant($"exceeds the limit of {maxBytes} bytes"));
 
     private static InvalidRequestException PackageTooLarge(string message) =>
         new("package", message + " (LeadScoring:Admin:MaxPackageBytes)", "Package too large", StatusCodes.Status413PayloadTooLarge);
@@ -139,8 +127,9 @@ internal static class AdminRequests
     {
         // Room for the longest reason even if every character is written as a \uXXXX escape.
         var maxBytes = (6 * maxReasonLength) + 4096;
-        var bytes = await ReadBoundedAsync(request.Body, maxBytes, cancellationToken);
-        if (bytes.Length == 0)
+        var bytes = await RequestBody.ReadBoundedAsync(request, maxBytes, cancellationToken)
+            ?? throw new InvalidRequestException("body", Invariant($"exceeds the limit of {maxBytes} bytes"), "Request body too large", StatusCodes.Status413PayloadTooLarge);
+        if (bytes.IsEmpty)
         {
             return optional ? null : throw new InvalidRequestException("body", "is empty; send a JSON object");
         }
@@ -150,7 +139,7 @@ internal static class AdminRequests
             throw new InvalidRequestException("body", $"must be sent as {JsonMediaType} (Content-Type is '{request.ContentType}')", "Unsupported media type", StatusCodes.Status415UnsupportedMediaType);
         }
 
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
         {
             throw new InvalidRequestException("body", "is not valid UTF-8");
         }
@@ -171,63 +160,15 @@ internal static class AdminRequests
             throw new InvalidRequestException("body", "must be a JSON object");
         }
 
-        RequireValidText(root);
-        return root;
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes)
-            {
-                throw new InvalidRequestException("body", Invariant($"exceeds the limit of {maxBytes} bytes"), "Request body too large", StatusCodes.Status413PayloadTooLarge);
-            }
-        }
-
-        return buffer.ToArray();
+        // JSON escapes can spell text that is not valid UTF-16 ("\ud800"); reading it would throw later, so refuse it here.
+        return RequestBody.FirstUndecodable(root, "") is null
+            ? root
+            : throw new InvalidRequestException("body", "holds text that is not valid Unicode (an unpaired surrogate escape)");
     }
 
     private static bool IsJson(string? contentType) =>
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
-
-    // JSON escapes can spell text that is not valid UTF-16 ("\ud800"); reading it would throw later, so refuse it here.
-    private static void RequireValidText(JsonElement element)
-    {
-        try
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        _ = property.Name;
-                        RequireValidText(property.Value);
-                    }
-
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        RequireValidText(item);
-                    }
-
-                    break;
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    break;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            throw new InvalidRequestException("body", "holds text that is not valid Unicode (an unpaired surrogate escape)");
-        }
-    }
 
     private static void OnlyFields(JsonElement body, params string[] known)
     {

@@ -30,24 +30,10 @@ internal static class RequestBody
             kestrelLimit.MaxRequestBodySize = maxBytes + 1L;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        ReadOnlyMemory<byte>? bytes;
         try
         {
-            while (true)
-            {
-                var memory = buffer.GetMemory(4096);
-                var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                buffer.Advance(read);
-                if (buffer.WrittenCount > maxBytes)
-                {
-                    return (null, new(Body, $"exceeds the limit of {maxBytes} bytes"));
-                }
-            }
+            bytes = await ReadBoundedAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -55,7 +41,11 @@ internal static class RequestBody
             return (null, new(Body, $"could not be read: {e.Message}"));
         }
 
-        var json = buffer.WrittenMemory;
+        if (bytes is not { } json)
+        {
+            return (null, new(Body, $"exceeds the limit of {maxBytes} bytes"));
+        }
+
         if (json.Span.StartsWith("\uFEFF"u8))
         {
             json = json[3..];
@@ -93,7 +83,35 @@ internal static class RequestBody
         return (document, default);
     }
 
-    private static BodyError? FirstUndecodable(JsonElement element, string path)
+    /// <summary>
+    /// The body's bytes, read as they arrive and never past <paramref name="maxBytes"/>: null when it holds more.
+    /// Sized up front from Content-Length when the caller sent one.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)Math.Min(length, maxBytes + 1L) : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first string or property name under <paramref name="element"/> that does not decode to valid UTF-16
+    /// (an unpaired surrogate escape), named by its path; null when every one decodes.
+    /// </summary>
+    public static BodyError? FirstUndecodable(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
