@@ -69,7 +69,7 @@ internal sealed partial class ProblemExceptionHandler(
     private ProblemDetails StoreProblem(HttpContext context, Exception exception, StoreFault fault)
     {
         var cause = StoreWriteStatus.Describe(fault) + (exception is StoreUnavailableException ? $" ({exception.Message})" : "");
-        storeStatus.Failed(fault, cause);
+        storeStatus.Failed(fault);
         LogStoreFault(logger, fault, context.Request.Method, context.Request.Path.Value ?? "", exception);
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ProblemDetails

@@ -47,8 +47,8 @@ public sealed class StoreWritableCheck(IModelRegistry registry, IOptions<Storage
             writes.Clear(StoreFault.Full);
         }
 
-        return writes.LastFailure is { } failure
-            ? NotWritable(StoreWriteStatus.Describe(failure.Fault))
+        return writes.LastFault is { } last
+            ? NotWritable(StoreWriteStatus.Describe(last))
             : HealthCheckResult.Healthy("registry store reachable and writable");
     }
 

@@ -8,10 +8,12 @@ namespace LeadScoring.Server.Health;
 /// </summary>
 public sealed class StoreWriteStatus
 {
-    private volatile Failure? _lastFailure;
+    private const int None = -1;
+
+    private int _lastFault = None;
 
     /// <summary>The last fault met, or null when a write went through since.</summary>
-    public Failure? LastFailure => _lastFailure;
+    public StoreFault? LastFault => Volatile.Read(ref _lastFault) is var fault and not None ? (StoreFault)fault : null;
 
     /// <summary>What a store fault means, in words a caller understands.</summary>
     public static string Describe(StoreFault fault) => fault switch
@@ -23,21 +25,11 @@ public sealed class StoreWriteStatus
     };
 
     /// <summary>Records a call that failed because the store cannot be used.</summary>
-    public void Failed(StoreFault fault, string detail) => _lastFailure = new Failure(fault, detail);
+    public void Failed(StoreFault fault) => Volatile.Write(ref _lastFault, (int)fault);
 
     /// <summary>Records a write that went through.</summary>
-    public void Succeeded() => _lastFailure = null;
+    public void Succeeded() => Volatile.Write(ref _lastFault, None);
 
     /// <summary>Forgets the last failure if it was <paramref name="fault"/> (a later probe wrote where it could not).</summary>
-    public void Clear(StoreFault fault)
-    {
-        var last = _lastFailure;
-        if (last?.Fault == fault)
-        {
-            Interlocked.CompareExchange(ref _lastFailure, null, last);
-        }
-    }
-
-    /// <summary>A failed write's fault and the message the caller got.</summary>
-    public sealed record Failure(StoreFault Fault, string Detail);
+    public void Clear(StoreFault fault) => Interlocked.CompareExchange(ref _lastFault, None, (int)fault);
 }
