@@ -23,27 +23,24 @@ public sealed class OutcomeStore : IAsyncDisposable
     /// <summary>The SQLite file outcomes share with the prediction log in the data directory.</summary>
     public const string SqliteFileName = Predictions.PredictionLogFactory.SqliteFileName;
 
-    private readonly SqlDatabase _database;
-    private readonly SchemaMigrator _migrator;
+    private readonly SqlComponent _store;
     private readonly OutcomeStatements _statements;
 
     /// <summary>The store on <paramref name="database"/>; the store owns it and disposes it.</summary>
     internal OutcomeStore(SqlDatabase database)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _migrator = new SchemaMigrator(database, OutcomeSchema.Component, OutcomeSchema.Steps(database.Dialect.Types));
-        _statements = new OutcomeStatements(database.Dialect);
+        _store = new SqlComponent(database, OutcomeSchema.Component, OutcomeSchema.Steps);
+        _statements = new OutcomeStatements(_store.Dialect);
     }
 
     /// <summary>Names the database in messages.</summary>
-    public string StoreDescription => _database.Dialect.Description;
+    public string StoreDescription => _store.Database.Dialect.Description;
 
     /// <summary>The database this store runs on and owns (for tests).</summary>
-    internal SqlDatabase Database => _database;
+    internal SqlDatabase Database => _store.Database;
 
     /// <summary>Creates or migrates the schema; called on first use by every other method. Idempotent.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrator.EnsureMigratedAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _store.EnsureMigratedAsync(cancellationToken);
 
     /// <summary>
     /// Records <paramref name="outcomes"/> from <paramref name="source"/> in one transaction (see the class remarks).
@@ -59,12 +56,11 @@ public sealed class OutcomeStore : IAsyncDisposable
             return new OutcomeBatchResult(0, 0, 0);
         }
 
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.WriteAsync(
+        return await _store.WriteAsync(
             async (session, ct) =>
             {
                 await _statements.LockWritersAsync(session, ct).ConfigureAwait(false);
-                var now = _database.Now();
+                var now = _store.Database.Now();
                 int replaced = 0, written = 0;
                 foreach (var round in rounds)
                 {
@@ -149,7 +145,7 @@ public sealed class OutcomeStore : IAsyncDisposable
             throw new ArgumentException("occurredTo must not be before occurredFrom", nameof(occurredTo));
         }
 
-        var dialect = _database.Dialect;
+        var dialect = _store.Database.Dialect;
         return ReadAsync<IReadOnlyList<StoredOutcome>>(
             async (session, ct) => SortedByLead(await _statements.ReadKnownByAsync(
                 session,
@@ -165,18 +161,9 @@ public sealed class OutcomeStore : IAsyncDisposable
         ReadAsync(OutcomeStatements.ReadSummaryAsync, cancellationToken);
 
     /// <summary>Whether the store can be written now (readiness); a fault is a result, not an exception.</summary>
-    public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _database.CheckWritableAsync(cancellationToken);
+    public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _store.Database.CheckWritableAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_database.IsDisposed)
-        {
-            return;
-        }
-
-        await _database.DisposeAsync().ConfigureAwait(false);
-        _migrator.Dispose();
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     private static List<StoredOutcome> SortedByLead(List<StoredOutcome> outcomes)
     {
@@ -185,9 +172,6 @@ public sealed class OutcomeStore : IAsyncDisposable
         return outcomes;
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.ReadAsync(work, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> ReadAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _store.ReadAsync(work, cancellationToken);
 }

@@ -22,18 +22,15 @@ public sealed class PredictionLog : IAsyncDisposable
     private const string Columns =
         "id, request_id, lead_id, scored_at, model_name, model_version, arm, score, band, latency_us, features_json, shadow_model_version, shadow_score";
 
-    private readonly SqlDatabase _database;
+    private readonly SqlComponent _store;
     private readonly SqlDialect _dialect;
-    private readonly SchemaMigrator _migrator;
     private readonly PredictionWriter _writer;
 
     /// <summary>The log on <paramref name="database"/>; the log owns it and disposes it.</summary>
     internal PredictionLog(SqlDatabase database)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _dialect = database.Dialect;
-        _migrator = new SchemaMigrator(database, PredictionSchema.Component, PredictionSchema.Steps(_dialect.Types));
+        _store = new SqlComponent(database, PredictionSchema.Component, PredictionSchema.Steps);
+        _dialect = _store.Dialect;
         _writer = PredictionWriter.For(_dialect);
     }
 
@@ -44,13 +41,13 @@ public sealed class PredictionLog : IAsyncDisposable
     public string StoreDescription => _dialect.Description;
 
     /// <summary>The newest schema version this build knows.</summary>
-    public int LatestSchemaVersion => _migrator.LatestVersion;
+    public int LatestSchemaVersion => _store.LatestSchemaVersion;
 
     /// <summary>The database this log runs on and owns (for tests).</summary>
-    internal SqlDatabase Database => _database;
+    internal SqlDatabase Database => _store.Database;
 
     /// <summary>Creates or migrates the schema; called on first use by every other method. Idempotent.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrator.EnsureMigratedAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _store.EnsureMigratedAsync(cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="batch"/> in one transaction: when this returns, every record is committed; when it
@@ -65,8 +62,7 @@ public sealed class PredictionLog : IAsyncDisposable
             return;
         }
 
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await _database.WriteAsync(
+        await _store.WriteAsync(
             async (session, ct) =>
             {
                 await _writer.WriteAsync(session, batch, ct).ConfigureAwait(false);
@@ -80,8 +76,7 @@ public sealed class PredictionLog : IAsyncDisposable
     public async Task<IReadOnlyList<StoredPrediction>> GetByLeadAsync(string leadId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(leadId);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.ReadAsync(
+        return await _store.ReadAsync(
             (session, ct) => session.QueryAsync(
                 $"SELECT {Columns} FROM predictions WHERE lead_id = @lead ORDER BY scored_at, id",
                 [SqlArg.Text("@lead", leadId)],
@@ -100,7 +95,6 @@ public sealed class PredictionLog : IAsyncDisposable
         ValidateRange(range);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
 
         // The cursor raises the range's lower bound, so both databases walk the (scored_at, id) index from there.
         var from = after is not null && after.ScoredAt > range.From ? after.ScoredAt : range.From;
@@ -113,7 +107,7 @@ public sealed class PredictionLog : IAsyncDisposable
         }
 
         args.Add(SqlArg.Int("@limit", pageSize));
-        var rows = await _database.ReadAsync(
+        var rows = await _store.ReadAsync(
             (session, ct) => session.QueryAsync($"SELECT {Columns} FROM predictions WHERE {where} ORDER BY scored_at, id LIMIT @limit", args, Read, ct),
             cancellationToken).ConfigureAwait(false);
         return new PredictionPage(rows, rows.Count == pageSize ? rows[^1].Cursor : null);
@@ -144,9 +138,8 @@ public sealed class PredictionLog : IAsyncDisposable
     public async Task<long> CountAsync(PredictionRange range, CancellationToken cancellationToken = default)
     {
         ValidateRange(range);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
         var (where, args) = Filter(range);
-        return await _database.ReadAsync(
+        return await _store.ReadAsync(
             async (session, ct) => await session.ScalarInt64Async($"SELECT COUNT(*) FROM predictions WHERE {where}", args, ct).ConfigureAwait(false) ?? 0,
             cancellationToken).ConfigureAwait(false);
     }
@@ -160,21 +153,12 @@ public sealed class PredictionLog : IAsyncDisposable
         DeleteOlderThanAsync(cutoff, DefaultDeleteChunkSize, afterChunk: null, cancellationToken);
 
     /// <summary>Whether the store can be written now (readiness); a fault is a result, not an exception.</summary>
-    public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _database.CheckWritableAsync(cancellationToken);
+    public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _store.Database.CheckWritableAsync(cancellationToken);
 
     /// <summary>Runs <c>SELECT 1</c> with a 5 s cap; any failure is false.</summary>
-    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _database.PingAsync(cancellationToken);
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _store.Database.PingAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_database.IsDisposed)
-        {
-            return;
-        }
-
-        await _database.DisposeAsync().ConfigureAwait(false);
-        _migrator.Dispose();
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     /// <summary>
     /// Retention with its chunk size; after each full chunk is committed (more may follow), calls
@@ -183,12 +167,11 @@ public sealed class PredictionLog : IAsyncDisposable
     internal async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, int chunkSize, Func<long, Task>? afterChunk, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
         long total = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var deleted = await _database.WriteAsync(
+            var deleted = await _store.WriteAsync(
                 (session, ct) => session.ExecuteAsync(
                     """
                     DELETE FROM predictions WHERE id IN (

@@ -31,18 +31,15 @@ namespace LeadScoring.Storage.Registry;
 /// </remarks>
 public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
 {
-    private readonly SqlDatabase _database;
+    private readonly SqlComponent _store;
     private readonly SqlDialect _dialect;
-    private readonly SchemaMigrator _migrator;
     private readonly RegistryStatements _statements;
 
     /// <summary>The registry on <paramref name="database"/>; the registry owns it and disposes it.</summary>
     internal ModelRegistry(SqlDatabase database)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _dialect = database.Dialect;
-        _migrator = new SchemaMigrator(database, RegistrySchema.Component, RegistrySchema.Steps(_dialect.Types));
+        _store = new SqlComponent(database, RegistrySchema.Component, RegistrySchema.Steps);
+        _dialect = _store.Dialect;
         _statements = new RegistryStatements(_dialect);
     }
 
@@ -53,23 +50,19 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
     public string StoreDescription => _dialect.Description;
 
     /// <summary>The database this registry runs on and owns (for tests).</summary>
-    internal SqlDatabase Database => _database;
+    internal SqlDatabase Database => _store.Database;
 
     /// <summary>The newest schema version this build knows.</summary>
-    public int LatestSchemaVersion => _migrator.LatestVersion;
+    public int LatestSchemaVersion => _store.LatestSchemaVersion;
 
     /// <summary>
     /// Creates or migrates the schema. Called on first use by every other method; call it at startup to fail
     /// early. Idempotent, and safe when several processes start together.
     /// </summary>
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrator.EnsureMigratedAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _store.EnsureMigratedAsync(cancellationToken);
 
     /// <summary>The schema version of the registry in the database (0 before it is created).</summary>
-    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _migrator.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default) => _store.GetSchemaVersionAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<ModelVersion> RegisterAsync(NewModelVersion request, CancellationToken cancellationToken = default)
@@ -91,7 +84,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
         return await WriteAsync(
             async (session, ct) =>
             {
-                var now = _database.Now();
+                var now = _store.Database.Now();
                 var (modelId, version) = await _statements.NextVersionAsync(session, request.ModelName, request.Actor, now, ct).ConfigureAwait(false);
                 await _statements.InsertVersionAsync(session, modelId, version, request, tagsJson, sha256, auc, profile, now, ct).ConfigureAwait(false);
                 await _statements.AuditAsync(session, now, request.Actor, request.ModelName, version, "register", null, null, nameof(ModelStage.None), request.Reason, ct).ConfigureAwait(false);
@@ -245,7 +238,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
                     return await _statements.RequireVersionAsync(session, modelName, version, ct).ConfigureAwait(false);
                 }
 
-                var now = _database.Now();
+                var now = _store.Database.Now();
                 if (stage == ModelStage.Production)
                 {
                     var previous = await RegistryStatements.ProductionVersionAsync(session, modelId, ct).ConfigureAwait(false);
@@ -305,7 +298,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
                     return await _statements.RequireVersionAsync(session, modelName, version, ct).ConfigureAwait(false);
                 }
 
-                var now = _database.Now();
+                var now = _store.Database.Now();
                 await session.ExecuteAsync(
                     """
                     INSERT INTO model_aliases (model_id, alias, version, updated_at, updated_by)
@@ -343,7 +336,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
                     return false;
                 }
 
-                await _statements.AuditAsync(session, _database.Now(), actor, modelName, previous, "alias-removed", alias, VersionText(previous), null, reason, ct).ConfigureAwait(false);
+                await _statements.AuditAsync(session, _store.Database.Now(), actor, modelName, previous, "alias-removed", alias, VersionText(previous), null, reason, ct).ConfigureAwait(false);
                 await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
                 return true;
             },
@@ -387,7 +380,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
 
                 var target = top[0].Version;
                 var targetStage = await RegistryStatements.RequireStageAsync(session, modelId, modelName, target, ct).ConfigureAwait(false);
-                var now = _database.Now();
+                var now = _store.Database.Now();
                 await _statements.SetStageAsync(session, modelId, current, ModelStage.Archived, now, ct).ConfigureAwait(false);
                 await _statements.AuditAsync(session, now, actor, modelName, current, "rollback", null, nameof(ModelStage.Production), nameof(ModelStage.Archived), reason, ct).ConfigureAwait(false);
                 await _statements.SetStageAsync(session, modelId, target, ModelStage.Production, now, ct).ConfigureAwait(false);
@@ -422,7 +415,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
     public async Task<long> GetChangeTokenAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.WithConnectionAsync(
+        return await _store.Database.WithConnectionAsync(
             async (session, ct) => await session.ScalarInt64Async("SELECT change_seq FROM registry_state WHERE id = 1", [], ct).ConfigureAwait(false) ?? 0,
             cancellationToken).ConfigureAwait(false);
     }
@@ -430,39 +423,24 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
     /// <inheritdoc />
     /// <remarks>Runs <c>SELECT 1</c> with a 5 s cap; any failure (unreachable, refused, timed out) is false.
     /// Cancelling <paramref name="cancellationToken"/> still throws. Does not create or migrate the schema.</remarks>
-    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _database.PingAsync(cancellationToken);
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _store.Database.PingAsync(cancellationToken);
 
     /// <inheritdoc />
-    public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _database.CheckWritableAsync(cancellationToken);
+    public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _store.Database.CheckWritableAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_database.IsDisposed)
-        {
-            return;
-        }
-
-        await _database.DisposeAsync().ConfigureAwait(false);
-        _migrator.Dispose();
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     private static string? VersionText(int? version) => version?.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<T> ReadAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.ReadAsync(work, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> ReadAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _store.ReadAsync(work, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one write transaction; any exception rolls everything back.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.WriteAsync(
+    private Task<T> WriteAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _store.WriteAsync(
             work,
             // The locks the changes take make this unreachable in practice; the unique indexes are the backstop.
             e => new RegistryException(RegistryErrorKind.Conflict, "the change conflicts with a concurrent change; nothing was changed, retry", e),
-            cancellationToken).ConfigureAwait(false);
-    }
+            cancellationToken);
 }
