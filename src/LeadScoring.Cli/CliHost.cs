@@ -2,6 +2,8 @@ using System.CommandLine;
 using LeadScoring.Application;
 using LeadScoring.Application.Configuration;
 using LeadScoring.Storage;
+using LeadScoring.Storage.Outcomes;
+using LeadScoring.Storage.Predictions;
 using LeadScoring.Storage.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +50,9 @@ internal static class CliHost
 
             return ModelRegistryFactory.Create(options, sp.GetRequiredService<TimeProvider>());
         });
+        // Opened only by the commands that resolve them (score --log, predictions, outcomes).
+        services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -9,6 +9,8 @@ using LeadScoring.Server.Registry;
 using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage;
+using LeadScoring.Storage.Outcomes;
+using LeadScoring.Storage.Predictions;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -45,6 +47,9 @@ public static class LeadScoringHost
 
         services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
+        // The prediction log and outcomes: their own SQLite file beside the registry's, or their own tables on PostgreSQL.
+        services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         services.AddSingleton<ServingState>();
         services.AddSingleton<LeadScoringService>();
