@@ -37,6 +37,7 @@ public static class LeadScoreCli
             RollbackCommand.Create(),
             AliasCommand.Create(),
             ScoreCommand.Create(),
+            PredictionsCommand.Create(),
             ServeCommand.Create(),
             BackupCommand.Create(),
         };
