@@ -89,8 +89,8 @@ internal static class PredictionsCommand
         return (resolved.ModelName, resolved.Version);
     }
 
-    // Opening SQLite creates the file; an export from a mistyped --data-dir would otherwise be an empty file.
-    private static void RequireExistingLog(StorageOptions options)
+    /// <summary>Refuses a SQLite data directory without a prediction log: opening one creates it, and a read from a mistyped --data-dir would find it empty.</summary>
+    internal static void RequireExistingLog(StorageOptions options)
     {
         var path = Path.Combine(options.DataDirectory, PredictionLogFactory.SqliteFileName);
         if (!options.UsesPostgres && !File.Exists(path))
