@@ -25,8 +25,8 @@ public sealed class PredictionExport(PredictionLog log, OutcomeStore outcomes, T
 
     /// <summary>
     /// Lead ids per outcome lookup. Small on purpose: Microsoft.Data.Sqlite binds parameters by name (a linear search
-    /// per parameter), so one statement of 1,000 ids costs more per id than ten of 100 (measured: 1,000,000 ids took
-    /// 4.7 s in calls of 5,000 and 2.3 s in calls of 100).
+    /// per parameter), so one statement of 1,000 ids costs more per id than ten of 100 (measured on SQLite: 200,000 ids
+    /// took 0.93 s in calls of 5,000 and 0.45 s in calls of 100).
     /// </summary>
     private const int OutcomeLookupSize = 100;
 
