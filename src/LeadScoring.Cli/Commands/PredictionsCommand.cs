@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using LeadScoring.Application.Configuration;
 using LeadScoring.Application.Predictions;
 using LeadScoring.Storage;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Cli.Commands;
 
 /// <summary>`leadscore predictions export`: the prediction log of a time range as CSV or Parquet, with known outcomes joined.</summary>
-internal static class PredictionsCommand
+internal static partial class PredictionsCommand
 {
     public static Command Create() => new("predictions", "Read the prediction log")
     {
@@ -109,7 +110,9 @@ internal static class PredictionsCommand
     private static DateTimeOffset Parse(ArgumentResult result, string name)
     {
         var text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        // ISO-8601 only (a date first): "01/02/2026" would parse, as January or February depending on who reads it.
+        if (IsoDate().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
         {
             return time;
         }
@@ -117,6 +120,9 @@ internal static class PredictionsCommand
         result.AddError($"{name} must be an ISO-8601 time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z); got '{text}'");
         return default;
     }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(?:$|[T ])", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoDate();
 
     private static string Format(DateTimeOffset time) =>
         time.UtcDateTime.ToString(time.UtcDateTime.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);

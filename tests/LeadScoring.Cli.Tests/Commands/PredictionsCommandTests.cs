@@ -47,6 +47,7 @@ public sealed class PredictionsCommandTests(TrainedPackage package) : IClassFixt
     [InlineData("--to-before-from", 1, "error: --to (2026-11-01) must be after --from (2026-11-02)")]
     [InlineData("--to-equals-from", 1, "error: --to (2026-11-02T08:30:00Z) must be after --from (2026-11-02T08:30:00Z)")]
     [InlineData("--bad-time", 1, "--from must be an ISO-8601 time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z); got 'yesterday'")]
+    [InlineData("--not-iso", 1, "--to must be an ISO-8601 time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z); got '01/02/2027'")]
     [InlineData("--unknown-alias", 2, "error: 'leads@champion' is neither a package folder nor a registered model version")]
     [InlineData("--bad-name", 1, "error: --model 'Bad Name!': 'Bad Name!' is not a model name")]
     [InlineData("--version-zero", 1, "error: --model 'leads@0': a version is a whole number from 1")]
@@ -61,6 +62,7 @@ public sealed class PredictionsCommandTests(TrainedPackage package) : IClassFixt
             "--to-before-from" => ["--from", "2026-11-02", "--to", "2026-11-01"],
             "--to-equals-from" => ["--from", "2026-11-02T08:30:00Z", "--to", "2026-11-02T10:30:00+02:00"],
             "--bad-time" => ["--from", "yesterday", "--to", To],
+            "--not-iso" => ["--from", From, "--to", "01/02/2027"],
             "--unknown-alias" => ["--from", From, "--to", To, "--model", "leads@champion"],
             "--bad-name" => ["--from", From, "--to", To, "--model", "Bad Name!"],
             "--version-zero" => ["--from", From, "--to", To, "--model", "leads@0"],
