@@ -37,6 +37,8 @@ public static class LeadScoreCli
             RollbackCommand.Create(),
             AliasCommand.Create(),
             ScoreCommand.Create(),
+            PredictionsCommand.Create(),
+            LeadsCommand.Create(),
             ServeCommand.Create(),
             BackupCommand.Create(),
         };

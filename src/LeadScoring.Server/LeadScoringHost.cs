@@ -1,9 +1,11 @@
 using System.Text.Json;
 using LeadScoring.Application;
 using LeadScoring.Application.Configuration;
+using LeadScoring.Application.Predictions;
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
+using LeadScoring.Server.Leads;
 using LeadScoring.Server.Models;
 using LeadScoring.Server.Registry;
 using LeadScoring.Server.Scoring;
@@ -51,6 +53,7 @@ public static class LeadScoringHost
         services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
+        services.AddPredictionUseCases();
         services.AddSingleton<ServingState>();
         services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();
@@ -107,6 +110,7 @@ public static class LeadScoringHost
         app.MapScoring();
         app.MapServedModel();
         app.MapRegistry();
+        app.MapLeads();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();

@@ -18,6 +18,15 @@ public sealed record BatchResult(long Rows, TimeSpan Elapsed, IReadOnlyDictionar
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
 }
 
+/// <summary>One chunk of a batch run, scored and written to the output (what a per-chunk hook such as the prediction log sees).</summary>
+/// <param name="Table">The leads, in the model's schema.</param>
+/// <param name="FirstRow">The 1-based row number of the chunk's first lead in the input file.</param>
+/// <param name="Ids">Each lead's id as written to the output (the id column, or the row number when the schema has none).</param>
+/// <param name="Scores">Each lead's score.</param>
+/// <param name="Bands">Each lead's band.</param>
+/// <param name="ScoringTime">How long scoring the chunk took (all cores).</param>
+public sealed record ScoredChunk(LeadTable Table, long FirstRow, IReadOnlyList<string?> Ids, double[] Scores, IReadOnlyList<string?> Bands, TimeSpan ScoringTime);
+
 /// <summary>
 /// Scores a lead file (CSV or Parquet) into an output file with the lead id (or row number), score and band.
 /// Reading, scoring and writing run as a pipeline, so a file of millions of rows streams in bounded memory
@@ -25,13 +34,19 @@ public sealed record BatchResult(long Rows, TimeSpan Elapsed, IReadOnlyDictionar
 /// </summary>
 public static class BatchScorer
 {
-    /// <summary>Scores <paramref name="input"/> into <paramref name="output"/>. Bad rows stop the run with the row and column named; a partial output file is removed.</summary>
+    /// <summary>
+    /// Scores <paramref name="input"/> into <paramref name="output"/>. Bad rows stop the run with the row and column
+    /// named; a partial output file is removed. <paramref name="onScored"/>, when given, is awaited with each chunk
+    /// after it is written to the output, in file order (reading and scoring the next chunks go on meanwhile); what it
+    /// did for the chunks before a failure stays done.
+    /// </summary>
     public static async Task<BatchResult> ScoreFileAsync(
         ModelPackage package,
         string input,
         string output,
         ScoreBuckets buckets,
         IProgress<long>? progress = null,
+        Func<ScoredChunk, CancellationToken, Task>? onScored = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(package);
@@ -44,7 +59,7 @@ public static class BatchScorer
         var idColumn = schema.Id ?? "row";
         var counts = buckets.Buckets.ToDictionary(b => b.Name, _ => 0L, StringComparer.Ordinal);
         var read = Channel.CreateBounded<LeadTable>(2);
-        var scored = Channel.CreateBounded<(LeadTable Table, double[] Scores)>(2);
+        var scored = Channel.CreateBounded<(LeadTable Table, double[] Scores, TimeSpan Time)>(2);
         long rows = 0;
 
         var reader = Task.Run(
@@ -73,7 +88,9 @@ public static class BatchScorer
                 {
                     await foreach (var chunk in read.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        await scored.Writer.WriteAsync((chunk, package.Scorer.Score(chunk)), cancellationToken).ConfigureAwait(false);
+                        var started = Stopwatch.GetTimestamp();
+                        var scores = package.Scorer.Score(chunk);
+                        await scored.Writer.WriteAsync((chunk, scores, Stopwatch.GetElapsedTime(started)), cancellationToken).ConfigureAwait(false);
                     }
 
                     scored.Writer.Complete();
@@ -89,7 +106,7 @@ public static class BatchScorer
         {
             using (var writer = TableWriter.Create(output, [new(idColumn, ColumnKind.Text), new("score", ColumnKind.Number), new("bucket", ColumnKind.Text)]))
             {
-                await foreach (var (table, scores) in scored.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var (table, scores, time) in scored.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var ids = table.Ids ?? Enumerable.Range(0, table.Count).Select(i => (rows + i + 1).ToString(CultureInfo.InvariantCulture)).ToArray();
                     var bands = new string?[table.Count];
@@ -101,6 +118,11 @@ public static class BatchScorer
                     }
 
                     writer.Write([ids, scores, bands], table.Count);
+                    if (onScored is not null)
+                    {
+                        await onScored(new ScoredChunk(table, rows + 1, ids, scores, bands, time), cancellationToken).ConfigureAwait(false);
+                    }
+
                     rows += table.Count;
                     progress?.Report(rows);
                 }
