@@ -65,7 +65,8 @@ internal sealed class PredictionLoggingOptionsValidator : IValidateOptions<Predi
             failures.Add(Message($"QueueCapacity must be between 1 and {MaxQueueCapacity} records (got {options.QueueCapacity})"));
         }
 
-        if (options.MaxBatchSize < 1 || options.MaxBatchSize > Math.Max(1, options.QueueCapacity))
+        // Checked against a valid capacity only, so a bad capacity is reported once.
+        if (options.MaxBatchSize < 1 || (options.QueueCapacity is >= 1 and <= MaxQueueCapacity && options.MaxBatchSize > options.QueueCapacity))
         {
             failures.Add(Message($"MaxBatchSize must be between 1 and QueueCapacity, {options.QueueCapacity} (got {options.MaxBatchSize})"));
         }

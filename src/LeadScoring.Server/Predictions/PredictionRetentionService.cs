@@ -37,7 +37,7 @@ public sealed partial class PredictionRetentionService : BackgroundService
     /// <summary>The last run, or null before the first.</summary>
     public RetentionRun? LastRun => _lastRun;
 
-    /// <summary>When the next run is due (set once the service waits for it).</summary>
+    /// <summary>When the next run is due (set once the service waits for it on the host's clock).</summary>
     public DateTimeOffset? NextRunAt
     {
         get
@@ -92,12 +92,14 @@ public sealed partial class PredictionRetentionService : BackgroundService
             {
                 var now = _time.GetUtcNow();
                 var next = NextRun(now, _options.RetentionTimeOfDay);
+                var due = Task.Delay(next - now, _time, stoppingToken);
+                // Published once the wait is armed, so whoever reads it can move the clock past it.
                 lock (_lock)
                 {
                     _nextRunAt = next;
                 }
 
-                await Task.Delay(next - now, _time, stoppingToken).ConfigureAwait(false);
+                await due.ConfigureAwait(false);
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);
             }
         }
