@@ -21,6 +21,9 @@ internal sealed partial class PredictionLogWriter(
     TimeProvider time,
     ILogger<PredictionLogWriter> logger) : BackgroundService
 {
+    private const int GatherRounds = 8;
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMicroseconds(250);
+
     private long _rows;
     private long _batches;
     private long _failedBatches;
@@ -49,11 +52,21 @@ internal sealed partial class PredictionLogWriter(
         // Not stopped by stoppingToken: the loop ends when the closed queue is empty, so nothing accepted is dropped.
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.
-            while (reader.TryPeek(out var next) && (batch.Count == 0 || batch.Count + next.Records.Length <= maxBatch) && reader.TryRead(out _))
+            Take(reader, batch, units, maxBatch);
+            // Under load more requests are about to hand in their records: letting the queued work run first gives
+            // one transaction more rows (a commit costs about the same for 2 rows as for 50: it rewrites the pages it
+            // touched). Stops as soon as a round brings nothing, after GatherRounds rounds or GatherWindow, whichever
+            // comes first; idle, a lone request waits one thread-pool hop.
+            var gathering = time.GetTimestamp();
+            for (var round = 0; round < GatherRounds && batch.Count < maxBatch && time.GetElapsedTime(gathering) < GatherWindow; round++)
             {
-                units.Add(next);
-                batch.AddRange(next.Records);
+                var before = batch.Count;
+                await Task.Yield();
+                Take(reader, batch, units, maxBatch);
+                if (batch.Count == before)
+                {
+                    break;
+                }
             }
 
             await WriteAsync(batch, units).ConfigureAwait(false);
@@ -62,6 +75,16 @@ internal sealed partial class PredictionLogWriter(
         }
 
         LogSummary(time.GetElapsedTime(started));
+    }
+
+    // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.
+    private static void Take(System.Threading.Channels.ChannelReader<PendingPredictions> reader, List<PredictionRecord> batch, List<PendingPredictions> units, int maxBatch)
+    {
+        while (reader.TryPeek(out var next) && (batch.Count == 0 || batch.Count + next.Records.Length <= maxBatch) && reader.TryRead(out _))
+        {
+            units.Add(next);
+            batch.AddRange(next.Records);
+        }
     }
 
     private async Task WriteAsync(List<PredictionRecord> batch, List<PendingPredictions> units)
