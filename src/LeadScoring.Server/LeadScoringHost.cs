@@ -7,12 +7,12 @@ using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Leads;
 using LeadScoring.Server.Models;
+using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Registry;
 using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage;
 using LeadScoring.Storage.Outcomes;
-using LeadScoring.Storage.Predictions;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -50,7 +50,7 @@ public static class LeadScoringHost
         services.AddSingleton(sp => ModelRegistryFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         // The prediction log and outcomes: their own SQLite file beside the registry's, or their own tables on PostgreSQL.
-        services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
+        services.AddPredictionLogging();
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         services.AddPredictionUseCases();
@@ -121,7 +121,7 @@ public static class LeadScoringHost
 
     // Binds a section, checks it with its validator at start (the host refuses to start with one message per
     // bad key), and refuses keys the options do not have, so a misspelt setting is not silently ignored.
-    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+    internal static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {

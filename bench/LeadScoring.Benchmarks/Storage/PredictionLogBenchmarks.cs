@@ -10,12 +10,13 @@ namespace LeadScoring.Benchmarks.Storage;
 /// The prediction log's writer alone: batches of 256 records appended in one transaction each, reported per row
 /// (rows/s = 1 / mean). SQLite in a temporary folder, with the default durability (synchronous=NORMAL) and with an
 /// fsync per batch; PostgreSQL too when <c>LEADSCORING_TEST_POSTGRES</c> names a server (in a fresh database,
-/// dropped afterwards).
+/// dropped afterwards). The log starts with 100,000 rows, one per lead, so its indexes are not trivially small.
 /// </summary>
 [MedianColumn]
 public class PredictionLogBenchmarks
 {
     private const int BatchSize = 256;
+    private const int KnownLeads = 100_000;
     private const string Features =
         """{"lead_source":"referral","lead_origin":"form","total_visits":4,"time_on_site_sec":620,"pages_per_visit":2.5,"last_activity":"chat_conversation","occupation":"professional","country":"india","company_size":null,"do_not_email":false,"requested_demo":true}""";
 
@@ -23,11 +24,20 @@ public class PredictionLogBenchmarks
     private string? _folder;
     private string? _postgresDatabase;
     private PredictionRecord[] _batch = [];
-    private int _next;
+    private Random _random = null!;
+    private int _nextBatch;
+    private int _nextLead;
 
     /// <summary>"sqlite-normal", "sqlite-full", and "postgres" when a server is configured.</summary>
     [ParamsSource(nameof(Stores))]
     public string Store { get; set; } = "";
+
+    /// <summary>
+    /// "new": increasing lead ids, what a CRM scoring arriving leads sends (the lead index grows at its right edge);
+    /// "returning": random ids out of the 100,000 known leads (each row dirties another page of the lead index).
+    /// </summary>
+    [Params("new", "returning")]
+    public string LeadIds { get; set; } = "";
 
     public static IEnumerable<string> Stores()
     {
@@ -58,12 +68,19 @@ public class PredictionLogBenchmarks
 
         _log = PredictionLogFactory.Create(storage, new PredictionLogOptions { SyncEveryBatch = Store == "sqlite-full" });
         _log.InitializeAsync().GetAwaiter().GetResult();
-        var at = DateTimeOffset.UtcNow;
+        var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         _batch = Enumerable.Range(0, BatchSize)
-            .Select(i => new PredictionRecord(
-                "bench-request", "lead-" + i.ToString(CultureInfo.InvariantCulture), at, "lead-scoring", 1, ServingArms.Champion, i / (double)BatchSize,
-                "warm", 850, Features))
+            .Select(i => new PredictionRecord("bench-request", "", at, "lead-scoring", 1, ServingArms.Champion, i / (double)BatchSize, "warm", 850, Features))
             .ToArray();
+        // The leads scored before: one row each, in batches of 10,000.
+        for (var start = 0; start < KnownLeads; start += 10_000)
+        {
+            var rows = Enumerable.Range(start, 10_000).Select(i => _batch[i % BatchSize] with { LeadId = LeadId(i) }).ToArray();
+            _log.AppendAsync(rows).GetAwaiter().GetResult();
+        }
+
+        _nextLead = KnownLeads;
+        _random = new Random(42);
     }
 
     [GlobalCleanup]
@@ -85,10 +102,18 @@ public class PredictionLogBenchmarks
     [Benchmark(OperationsPerInvoke = BatchSize)]
     public Task AppendBatch()
     {
-        // A distinct request id per batch, as the service would write.
-        _batch[0] = _batch[0] with { RequestId = "bench-" + (_next++).ToString(CultureInfo.InvariantCulture) };
+        // A distinct request id per batch and a lead id per row, as the service would write.
+        var request = "bench-" + (_nextBatch++).ToString(CultureInfo.InvariantCulture);
+        for (var i = 0; i < _batch.Length; i++)
+        {
+            var lead = LeadIds == "new" ? _nextLead++ : _random.Next(KnownLeads);
+            _batch[i] = _batch[i] with { RequestId = request, LeadId = LeadId(lead) };
+        }
+
         return _log.AppendAsync(_batch);
     }
+
+    private static string LeadId(int i) => "crm-" + i.ToString("D8", CultureInfo.InvariantCulture);
 
     private static string AdminConnectionString => Environment.GetEnvironmentVariable("LEADSCORING_TEST_POSTGRES")!;
 

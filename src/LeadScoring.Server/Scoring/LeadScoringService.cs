@@ -1,7 +1,9 @@
 using System.Text.Json;
 using LeadScoring.Core.Features;
 using LeadScoring.Core.Scoring;
+using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Serving;
+using LeadScoring.Storage.Predictions;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Scoring;
@@ -26,7 +28,8 @@ public enum ServingArm
 /// <param name="Score">Calibrated conversion probability.</param>
 /// <param name="Bucket">The score band.</param>
 /// <param name="Features">The feature values, as validated against the model's schema.</param>
-public readonly record struct ScoredLead(string LeadId, ServingArm Arm, LoadedModel Model, double Score, string Bucket, LeadFeatures Features);
+/// <param name="LatencyMicroseconds">How long the model took to score and band it.</param>
+public readonly record struct ScoredLead(string LeadId, ServingArm Arm, LoadedModel Model, double Score, string Bucket, LeadFeatures Features, long LatencyMicroseconds);
 
 /// <summary>How a scoring call ended.</summary>
 public enum ScoringStatus
@@ -39,17 +42,21 @@ public enum ScoringStatus
 
     /// <summary>No model is loaded (a 503).</summary>
     NoModel,
+
+    /// <summary>Scored, but the prediction log did not take the records (a 503 with Retry-After; see <see cref="ScoringOutcome{T}.Refusal"/>).</summary>
+    LogRefused,
 }
 
-/// <summary>The result of a scoring call: the scored lead(s), or the errors by field.</summary>
-public readonly record struct ScoringOutcome<T>(ScoringStatus Status, T? Scored, IReadOnlyDictionary<string, List<string>>? Errors);
+/// <summary>The result of a scoring call: the scored lead(s), or the errors by field, or why the log refused them.</summary>
+public readonly record struct ScoringOutcome<T>(ScoringStatus Status, T? Scored, IReadOnlyDictionary<string, List<string>>? Errors, LogRefusal? Refusal = null);
 
 /// <summary>
 /// The one scoring path behind /score-lead and /score-leads: reads the current serving snapshot once, reads and
-/// validates the body, scores each lead and bands it. This is where the deployment arms (which model answers)
-/// and the prediction log (what was scored) plug in.
+/// validates the body, scores each lead and bands it, and records the request's leads in the prediction log (one
+/// unit: they are committed together before the call returns Scored). This is where the deployment arms (which
+/// model answers) plug in.
 /// </summary>
-public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOptions> options)
+public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOptions> options, PredictionRecorder recorder, TimeProvider time)
 {
     private readonly ScoringOptions _options = options.Value;
 
@@ -74,14 +81,22 @@ public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOpt
             return new(ScoringStatus.Invalid, default, Errors(bodyError));
         }
 
+        ScoredLead scored;
         using (document)
         {
             var model = snapshot.Champion;
             var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            return ScoreRequestParser.Parse(document.RootElement, model.Package.Schema, "", errors) is { } lead
-                ? new(ScoringStatus.Scored, Score(model, lead.LeadId, lead.Features), null)
-                : new(ScoringStatus.Invalid, default, errors);
+            if (ScoreRequestParser.Parse(document.RootElement, model.Package.Schema, "", errors) is not { } lead)
+            {
+                return new(ScoringStatus.Invalid, default, errors);
+            }
+
+            scored = Score(model, lead.LeadId, lead.Features);
         }
+
+        return await RecordAsync([scored], request.HttpContext.TraceIdentifier).ConfigureAwait(false) is { } refusal
+            ? new(ScoringStatus.LogRefused, default, null, refusal)
+            : new(ScoringStatus.Scored, scored, null);
     }
 
     /// <summary>Scores a body holding a JSON array of leads: all of them, or none when any is invalid.</summary>
@@ -99,6 +114,7 @@ public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOpt
             return new(ScoringStatus.Invalid, null, Errors(bodyError));
         }
 
+        ScoredLead[] scored;
         using (document)
         {
             var root = document.RootElement;
@@ -132,21 +148,57 @@ public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOpt
                 return new(ScoringStatus.Invalid, null, errors);
             }
 
-            var scored = new ScoredLead[count];
+            scored = new ScoredLead[count];
             for (var i = 0; i < count; i++)
             {
                 scored[i] = Score(model, leads[i].LeadId, leads[i].Features);
             }
-
-            return new(ScoringStatus.Scored, scored, null);
         }
+
+        return await RecordAsync(scored, request.HttpContext.TraceIdentifier).ConfigureAwait(false) is { } refusal
+            ? new(ScoringStatus.LogRefused, null, null, refusal)
+            : new(ScoringStatus.Scored, scored, null);
     }
 
     private ScoredLead Score(LoadedModel model, string leadId, LeadFeatures features)
     {
+        var started = time.GetTimestamp();
         var score = model.Package.Scorer.Score(features);
-        return new ScoredLead(leadId, ServingArm.Champion, model, score, Buckets.Of(score), features);
+        var bucket = Buckets.Of(score);
+        var latency = (long)time.GetElapsedTime(started).TotalMicroseconds;
+        return new ScoredLead(leadId, ServingArm.Champion, model, score, bucket, features, latency);
     }
+
+    /// <summary>
+    /// Hands the request's leads to the prediction log as one unit and waits for their commit: null when they are
+    /// committed (or the log is off, or serve-unlogged answered anyway), otherwise why the request is refused.
+    /// </summary>
+    private ValueTask<LogRefusal?> RecordAsync(ReadOnlySpan<ScoredLead> leads, string requestId)
+    {
+        if (!recorder.Enabled)
+        {
+            return ValueTask.FromResult<LogRefusal?>(null);
+        }
+
+        var scoredAt = time.GetUtcNow();
+        var records = new PredictionRecord[leads.Length];
+        for (var i = 0; i < leads.Length; i++)
+        {
+            ref readonly var lead = ref leads[i];
+            records[i] = new PredictionRecord(
+                requestId, lead.LeadId, scoredAt, lead.Model.Name, lead.Model.Version, ArmName(lead.Arm), lead.Score, lead.Bucket,
+                lead.LatencyMicroseconds, LeadFeaturesJson.Write(lead.Features, lead.Model.Package.Schema));
+        }
+
+        return recorder.RecordAsync(records);
+    }
+
+    private static string ArmName(ServingArm arm) => arm switch
+    {
+        ServingArm.Challenger => ServingArms.Challenger,
+        ServingArm.Shadow => ServingArms.Shadow,
+        _ => ServingArms.Champion,
+    };
 
     private static Dictionary<string, List<string>> Errors(BodyError error) => new(StringComparer.Ordinal) { [error.Field] = [error.Message] };
 }

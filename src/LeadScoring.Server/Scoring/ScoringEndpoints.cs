@@ -1,3 +1,5 @@
+using System.Globalization;
+using LeadScoring.Server.Predictions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadScoring.Server.Scoring;
@@ -11,11 +13,11 @@ public static class ScoringEndpoints
         group.MapPost("/score-lead", ScoreLead)
             .Accepts<ScoreLeadRequest>("application/json")
             .WithSummary("Score one lead")
-            .WithDescription("Returns the calibrated conversion probability, its band and the model version. Every schema feature must be present (null when unknown); GET /model lists them.");
+            .WithDescription("Returns the calibrated conversion probability, its band and the model version. Every schema feature must be present (null when unknown); GET /model lists them. A 200 means the score is committed to the prediction log; a 503 with Retry-After means it could not be (nothing was recorded).");
         group.MapPost("/score-leads", ScoreLeads)
             .Accepts<ScoreLeadRequest[]>("application/json")
             .WithSummary("Score a batch of leads")
-            .WithDescription("Takes a JSON array of leads (at most LeadScoring:Scoring:MaxBatchSize) and returns their scores in the same order. One invalid lead rejects the whole batch, with every error listed.");
+            .WithDescription("Takes a JSON array of leads (at most LeadScoring:Scoring:MaxBatchSize) and returns their scores in the same order. One invalid lead rejects the whole batch, with every error listed. A 200 means every lead of the batch is committed to the prediction log.");
         return group;
     }
 
@@ -29,6 +31,8 @@ public static class ScoringEndpoints
                 return NoModel();
             case ScoringStatus.Invalid:
                 return Invalid(outcome.Errors!);
+            case ScoringStatus.LogRefused:
+                return NotLogged(context, outcome.Refusal!);
             default:
                 var lead = outcome.Scored;
                 context.Features.Set<IScoredByFeature>(lead.Model.Reference);
@@ -46,6 +50,8 @@ public static class ScoringEndpoints
                 return NoModel();
             case ScoringStatus.Invalid:
                 return Invalid(outcome.Errors!);
+            case ScoringStatus.LogRefused:
+                return NotLogged(context, outcome.Refusal!);
             default:
                 var leads = outcome.Scored!;
                 // One model scores a whole batch today; once arms split traffic, the prediction log records each lead's.
@@ -62,6 +68,13 @@ public static class ScoringEndpoints
 
     private static ScoreLeadResponse Response(in ScoredLead lead, HttpContext context) =>
         new(lead.LeadId, lead.Score, lead.Bucket, lead.Model.Reference, context.TraceIdentifier);
+
+    // The leads were scored but their records are not committed: no score is returned, so the caller retries.
+    private static ProblemHttpResult NotLogged(HttpContext context, LogRefusal refusal)
+    {
+        context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: refusal.Title, detail: refusal.Detail);
+    }
 
     private static ProblemHttpResult NoModel() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using LeadScoring.Storage.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,7 +10,7 @@ namespace LeadScoring.Storage.Predictions;
 /// </summary>
 internal abstract class PredictionWriter
 {
-    /// <summary>PostgreSQL: binary COPY; any other database: multi-row INSERT statements.</summary>
+    /// <summary>PostgreSQL: binary COPY; any other database: one prepared single-row INSERT per batch.</summary>
     public static PredictionWriter For(SqlDialect dialect) =>
         dialect is PostgresDialect ? new CopyPredictionWriter() : new InsertPredictionWriter(dialect);
 
@@ -27,101 +25,51 @@ internal abstract class PredictionWriter
 }
 
 /// <summary>
-/// Multi-row <c>INSERT … VALUES (…), (…)</c> statements of <see cref="RowsPerStatement"/> rows. SQLite allows
-/// 32,766 variables per statement, but Microsoft.Data.Sqlite binds each parameter by name (a linear search in
-/// SQLite), so a statement's binding cost grows with the square of its variables: one modest statement, prepared once
-/// and re-executed with new values, does the whole batch instead.
+/// One single-row <c>INSERT</c>, prepared once per batch and re-executed for every row with its parameters' values
+/// set in place. Microsoft.Data.Sqlite binds every parameter by name on each execution (a linear search in SQLite),
+/// so a multi-row statement's binding cost grows with the square of its variables; twelve variables bind in next to
+/// no time, and SQLite runs the prepared statement without parsing it again.
 /// </summary>
 internal sealed class InsertPredictionWriter(SqlDialect dialect) : PredictionWriter
 {
-    /// <summary>Rows per statement: 64 × 12 columns = 768 variables.</summary>
-    public const int RowsPerStatement = 64;
+    private static readonly string[] Names = PredictionSchema.InsertColumns.Select(c => "@" + c).ToArray();
 
-    // Parameter names by row and column, built once: chunks are re-filled on every batch.
-    private static readonly string[] Names = Enumerable.Range(0, RowsPerStatement * PredictionSchema.InsertColumns.Count)
-        .Select(i => string.Create(CultureInfo.InvariantCulture, $"@p{i / PredictionSchema.InsertColumns.Count}_{i % PredictionSchema.InsertColumns.Count}"))
-        .ToArray();
+    private static readonly string Statement =
+        $"INSERT INTO predictions ({string.Join(", ", PredictionSchema.InsertColumns)}) VALUES ({string.Join(", ", Names)})";
 
-    private static readonly string FullStatement = InsertStatement(RowsPerStatement);
+    // One argument per column with its type; the values are set per row.
+    private static readonly SqlArg[] Arguments =
+    [
+        SqlArg.Text(Names[0], null), SqlArg.Text(Names[1], null), SqlArg.Text(Names[2], null), SqlArg.Text(Names[3], null),
+        SqlArg.Int(Names[4], null), SqlArg.Text(Names[5], null), SqlArg.Double(Names[6], null), SqlArg.Text(Names[7], null),
+        SqlArg.Long(Names[8], 0), SqlArg.Text(Names[9], null), SqlArg.Int(Names[10], null), SqlArg.Double(Names[11], null),
+    ];
 
     public override async Task WriteAsync(SqlSession session, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
     {
-        var full = batch.Count / RowsPerStatement * RowsPerStatement;
-        if (full > 0)
-        {
-            await InsertChunksAsync(session, FullStatement, batch, 0, full, RowsPerStatement, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (batch.Count > full)
-        {
-            var rest = batch.Count - full;
-            await InsertChunksAsync(session, InsertStatement(rest), batch, full, batch.Count, rest, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Runs <paramref name="sql"/> (<paramref name="rows"/> rows) for each chunk of batch[start..end), preparing it once.</summary>
-    private async Task InsertChunksAsync(
-        SqlSession session, string sql, IReadOnlyList<PredictionRecord> batch, int start, int end, int rows, CancellationToken cancellationToken)
-    {
-        var args = new SqlArg[rows * PredictionSchema.InsertColumns.Count];
-        Fill(args, batch, start, rows);
-        var command = session.Command(sql, args);
+        var command = session.Command(Statement, Arguments);
         await using (command.ConfigureAwait(false))
         {
-            for (var chunk = start; chunk < end; chunk += rows)
+            var p = command.Parameters;
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
             {
-                if (chunk > start)
-                {
-                    Fill(args, batch, chunk, rows);
-                    for (var i = 0; i < args.Length; i++)
-                    {
-                        command.Parameters[i].Value = args[i].Value ?? DBNull.Value;
-                    }
-                }
-
+                var r = batch[i];
+                p[0].Value = r.RequestId;
+                p[1].Value = r.LeadId;
+                p[2].Value = dialect.TimeArg(Names[2], ToMicroseconds(r.ScoredAt)).Value;
+                p[3].Value = r.ModelName;
+                p[4].Value = r.ModelVersion;
+                p[5].Value = r.Arm;
+                p[6].Value = r.Score;
+                p[7].Value = r.Band;
+                p[8].Value = r.LatencyMicroseconds;
+                p[9].Value = r.FeaturesJson;
+                p[10].Value = r.ShadowModelVersion is int shadowVersion ? shadowVersion : DBNull.Value;
+                p[11].Value = r.ShadowScore is double shadowScore ? shadowScore : DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private void Fill(SqlArg[] args, IReadOnlyList<PredictionRecord> batch, int start, int rows)
-    {
-        var k = 0;
-        for (var row = 0; row < rows; row++)
-        {
-            var r = batch[start + row];
-            args[k++] = SqlArg.Text(Name(row, 0), r.RequestId);
-            args[k++] = SqlArg.Text(Name(row, 1), r.LeadId);
-            args[k++] = dialect.TimeArg(Name(row, 2), ToMicroseconds(r.ScoredAt));
-            args[k++] = SqlArg.Text(Name(row, 3), r.ModelName);
-            args[k++] = SqlArg.Int(Name(row, 4), r.ModelVersion);
-            args[k++] = SqlArg.Text(Name(row, 5), r.Arm);
-            args[k++] = SqlArg.Double(Name(row, 6), r.Score);
-            args[k++] = SqlArg.Text(Name(row, 7), r.Band);
-            args[k++] = SqlArg.Long(Name(row, 8), r.LatencyMicroseconds);
-            args[k++] = SqlArg.Text(Name(row, 9), r.FeaturesJson);
-            args[k++] = SqlArg.Int(Name(row, 10), r.ShadowModelVersion);
-            args[k++] = SqlArg.Double(Name(row, 11), r.ShadowScore);
-        }
-    }
-
-    private static string Name(int row, int column) => Names[(row * PredictionSchema.InsertColumns.Count) + column];
-
-    private static string InsertStatement(int rows)
-    {
-        var sql = new StringBuilder("INSERT INTO predictions (").AppendJoin(", ", PredictionSchema.InsertColumns).Append(") VALUES ");
-        for (var row = 0; row < rows; row++)
-        {
-            sql.Append(row == 0 ? "(" : ", (");
-            for (var column = 0; column < PredictionSchema.InsertColumns.Count; column++)
-            {
-                sql.Append(column == 0 ? "" : ", ").Append(Name(row, column));
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.ToString();
     }
 }
 

@@ -59,6 +59,13 @@ internal sealed class SqliteDialect : SqlDialect
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+            {
+                // SQLite falls back to read-only when the file system refuses writes, and the connection stays so:
+                // never pool it (nor any other connection of this file now), so writes work again once the disk does.
+                SqliteConnection.ClearPool(connection);
+            }
+
             await new SqlSession(connection, null).ExecuteAsync(_openPragmas, [], cancellationToken).ConfigureAwait(false);
             return connection;
         }

@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LeadScoring.Storage;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Tests.Support;
 
@@ -22,6 +24,7 @@ public sealed class RunningService : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string _dataDirectory;
+    private bool _stopped;
 
     private RunningService(WebApplication app, string dataDirectory, Uri address, CapturedLogs logs)
     {
@@ -48,6 +51,19 @@ public sealed class RunningService : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public IModelRegistry Registry => _app.Services.GetRequiredService<IModelRegistry>();
+
+    /// <summary>The storage options the service runs with (its data directory, or its PostgreSQL database).</summary>
+    public StorageOptions Storage => _app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+    /// <summary>Stops the host gracefully (as on SIGTERM), keeping its data until the service is disposed.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
 
     public static async Task<RunningService> StartAsync(IDictionary<string, string?>? settings = null, string? postgres = null, TimeProvider? clock = null)
     {
@@ -146,7 +162,7 @@ public sealed class RunningService : IAsyncDisposable
     {
         Client.Dispose();
         Admin.Dispose();
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDirectory, recursive: true);

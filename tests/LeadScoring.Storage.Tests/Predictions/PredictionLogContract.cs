@@ -67,7 +67,7 @@ public abstract class PredictionLogContract : StoreContract<PredictionLog>
     [Fact]
     public async Task A_batch_larger_than_one_statement_is_written_row_for_row_in_order()
     {
-        // 130 rows: two full 64-row INSERT statements and a 2-row one on SQLite; one COPY on PostgreSQL.
+        // 130 rows: one prepared INSERT executed 130 times on SQLite; one COPY on PostgreSQL.
         var batch = Records(130, i => Record(i, lead: "same-lead", at: Start.AddMinutes(i)) with
         {
             ShadowModelVersion = i % 2 == 0 ? null : 2,

@@ -1,0 +1,158 @@
+using System.Globalization;
+using LeadScoring.Server.Health;
+using LeadScoring.Storage;
+using LeadScoring.Storage.Predictions;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Server.Predictions;
+
+/// <summary>
+/// The one writer of the prediction log (group commit): takes whatever the queue holds, whole requests up to
+/// <see cref="PredictionLoggingOptions.MaxBatchSize"/> records, appends them in one transaction, and only then
+/// completes their requests (committed, or the failure), so a 200 means committed. At shutdown the queue is closed
+/// and drained: every accepted record is committed or its request is failed. Logs one summary line when it ends.
+/// </summary>
+internal sealed partial class PredictionLogWriter(
+    PredictionQueue queue,
+    PredictionLog log,
+    PredictionLogStatus status,
+    PredictionLogMetrics metrics,
+    IOptions<PredictionLoggingOptions> options,
+    TimeProvider time,
+    ILogger<PredictionLogWriter> logger) : BackgroundService
+{
+    private const int GatherRounds = 8;
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMicroseconds(250);
+
+    private long _rows;
+    private long _batches;
+    private long _failedBatches;
+    private int _largestBatch;
+    private TimeSpan _busy;
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // No new records from here on; the loop drains what was accepted and ends.
+        queue.Close();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        var maxBatch = options.Value.MaxBatchSize;
+        var batch = new List<PredictionRecord>(maxBatch);
+        var units = new List<PendingPredictions>();
+        var reader = queue.Reader;
+        var started = time.GetTimestamp();
+        // Not stopped by stoppingToken: the loop ends when the closed queue is empty, so nothing accepted is dropped.
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            Take(reader, batch, units, maxBatch);
+            // Under load more requests are about to hand in their records: letting the queued work run first gives
+            // one transaction more rows (a commit costs about the same for 2 rows as for 50: it rewrites the pages it
+            // touched). Stops as soon as a round brings nothing, after GatherRounds rounds or GatherWindow, whichever
+            // comes first; idle, a lone request waits one thread-pool hop.
+            var gathering = time.GetTimestamp();
+            for (var round = 0; round < GatherRounds && batch.Count < maxBatch && time.GetElapsedTime(gathering) < GatherWindow; round++)
+            {
+                var before = batch.Count;
+                await Task.Yield();
+                Take(reader, batch, units, maxBatch);
+                if (batch.Count == before)
+                {
+                    break;
+                }
+            }
+
+            await WriteAsync(batch, units).ConfigureAwait(false);
+            batch.Clear();
+            units.Clear();
+        }
+
+        LogSummary(time.GetElapsedTime(started));
+    }
+
+    // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.
+    private static void Take(System.Threading.Channels.ChannelReader<PendingPredictions> reader, List<PredictionRecord> batch, List<PendingPredictions> units, int maxBatch)
+    {
+        while (reader.TryPeek(out var next) && (batch.Count == 0 || batch.Count + next.Records.Length <= maxBatch) && reader.TryRead(out _))
+        {
+            units.Add(next);
+            batch.AddRange(next.Records);
+        }
+    }
+
+    private async Task WriteAsync(List<PredictionRecord> batch, List<PendingPredictions> units)
+    {
+        var began = time.GetTimestamp();
+        PredictionLogFailure? failure = null;
+        try
+        {
+            await log.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failure = Describe(e);
+            if (status.LastFailure is null)
+            {
+                LogWriteFailed(logger, batch.Count, failure.Cause, e);
+            }
+        }
+
+        _busy += time.GetElapsedTime(began);
+        if (failure is null)
+        {
+            if (status.LastFailure is not null)
+            {
+                LogRecovered(logger, _failedBatches);
+            }
+
+            _rows += batch.Count;
+            _batches++;
+            _largestBatch = Math.Max(_largestBatch, batch.Count);
+            metrics.Committed(batch.Count);
+            status.BatchCommitted();
+        }
+        else
+        {
+            _failedBatches++;
+            metrics.Failed();
+            status.BatchFailed(failure);
+        }
+
+        var room = 0;
+        foreach (var unit in units)
+        {
+            room += queue.Room(unit);
+            unit.TrySetResult(failure);
+        }
+
+        queue.Release(room);
+    }
+
+    private static PredictionLogFailure Describe(Exception e) => StoreFaults.Classify(e) is { } fault
+        ? new(fault, StoreWriteStatus.Describe(fault) + (e is StoreUnavailableException ? $" ({e.Message})" : ""))
+        : new(null, $"the write failed ({e.GetType().Name}: {e.Message})");
+
+    private void LogSummary(TimeSpan up)
+    {
+        var mean = _batches == 0 ? 0 : _rows / (double)_batches;
+        var rate = _busy > TimeSpan.Zero ? (_rows / _busy.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture) : "-";
+        LogWriterSummary(logger, _rows, _batches, mean, _largestBatch, rate, _busy.TotalSeconds, up.TotalSeconds, _failedBatches);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "prediction log writer: {Rows} rows in {Batches} batches (mean {MeanBatch:F1}, max {MaxBatch} rows per batch); {RowsPerSecond} rows/s while writing ({BusySeconds:F2} s busy of {UpSeconds:F1} s); {FailedBatches} batches failed")]
+    private static partial void LogWriterSummary(ILogger logger, long rows, long batches, double meanBatch, int maxBatch, string rowsPerSecond, double busySeconds, double upSeconds, long failedBatches);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "the prediction log cannot be written: {Cause}; a batch of {Rows} rows failed (further failures are not logged until a batch commits again)")]
+    private static partial void LogWriteFailed(ILogger logger, int rows, string cause, Exception error);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "the prediction log is written again ({FailedBatches} batches failed since start)")]
+    private static partial void LogRecovered(ILogger logger, long failedBatches);
+}
