@@ -34,7 +34,7 @@ public sealed class LeadHistoryTests(TestPackages packages)
         Assert.Equal([first.Score, second.Score], scores.Select(s => s.GetProperty("score").GetDouble()));
         Assert.Equal([first.Band, second.Band], scores.Select(s => s.GetProperty("band").GetString()));
         Assert.All(scores, s => Assert.Equal("champion", s.GetProperty("arm").GetString()));
-        Assert.All(scores, s => Assert.Equal(0.15, s.GetProperty("latency_ms").GetDouble()));
+        Assert.Equal([first.LatencyMicroseconds / 1000.0, second.LatencyMicroseconds / 1000.0], scores.Select(s => s.GetProperty("latency_ms").GetDouble()));
         Assert.All(scores, s => Assert.Equal(JsonValueKind.Null, s.GetProperty("shadow_score").ValueKind));
         Assert.Equal(first.ScoredAt, scores[0].GetProperty("scored_at").GetDateTimeOffset());
         // The features are the logged JSON object itself, not a string holding it.
