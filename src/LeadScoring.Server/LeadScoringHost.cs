@@ -5,10 +5,12 @@ using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Models;
+using LeadScoring.Server.Outcomes;
 using LeadScoring.Server.Registry;
 using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage;
+using LeadScoring.Storage.Feedback;
 using LeadScoring.Storage.Outcomes;
 using LeadScoring.Storage.Predictions;
 using LeadScoring.Storage.Registry;
@@ -50,6 +52,7 @@ public static class LeadScoringHost
         // The prediction log and outcomes: their own SQLite file beside the registry's, or their own tables on PostgreSQL.
         services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => FeedbackReaderFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         services.AddSingleton<ServingState>();
         services.AddSingleton<LeadScoringService>();
@@ -61,6 +64,7 @@ public static class LeadScoringHost
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<StoreWriteStatus>();
+        services.AddOutcomes();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
@@ -107,6 +111,7 @@ public static class LeadScoringHost
         app.MapScoring();
         app.MapServedModel();
         app.MapRegistry();
+        app.MapOutcomes();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();
@@ -117,7 +122,7 @@ public static class LeadScoringHost
 
     // Binds a section, checks it with its validator at start (the host refuses to start with one message per
     // bad key), and refuses keys the options do not have, so a misspelt setting is not silently ignored.
-    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+    internal static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
