@@ -39,6 +39,7 @@ public static class LeadScoreCli
             ScoreCommand.Create(),
             ServeCommand.Create(),
             BackupCommand.Create(),
+            OutcomesCommand.Create(),
         };
         AppendExitCodes(root);
         return root;
