@@ -51,7 +51,7 @@ internal static class OutcomeFile
         {
             if (errors.Count < MaxErrorsListed)
             {
-                var got = raw is null ? "" : $" (got '{(raw.Length > 40 ? raw[..40] + "…" : raw)}')";
+                var got = string.IsNullOrWhiteSpace(raw) ? "" : $" (got '{(raw.Length > 40 ? raw[..40] + "…" : raw)}')";
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"row {row}, column '{names[column]}': {problem}{got}"));
             }
 
