@@ -66,11 +66,16 @@ internal sealed class FeedbackStatements(SqlDialect dialect)
         }
 
         var labelledOnly = query.IncludeUnlabelled ? "" : "AND (c.lead_id IS NOT NULL OR h.id IS NOT NULL)";
+        // SQLite has no statistics to go by and, left alone, sorted a whole model's window for every page (no
+        // version) and probed "an earlier score of this lead" through the model index (every score of the model):
+        // name the indexes that walk (scored_at, id) in order and probe one lead's scores.
+        var walk = Indexed(query.ModelVersion is null ? "ix_predictions_scored_at" : "ix_predictions_model");
+        var probe = Indexed("ix_predictions_lead");
         var sql = $"""
             SELECT {PredictionColumns},
                    c.converted, c.revenue, c.occurred_at, c.received_at, c.source,
                    h.converted, h.revenue, h.occurred_at, h.received_at, h.source
-            FROM predictions p
+            FROM predictions p {walk}
             LEFT JOIN outcomes c ON c.lead_id = p.lead_id AND c.received_at <= @known_by
             LEFT JOIN outcome_history h ON h.id = (
                 SELECT MAX(x.id) FROM outcome_history x
@@ -78,9 +83,9 @@ internal sealed class FeedbackStatements(SqlDialect dialect)
             WHERE {string.Format(System.Globalization.CultureInfo.InvariantCulture, same, "p")}
               AND p.scored_at >= @walk_from AND p.scored_at < @to {cursor}
               AND NOT EXISTS (
-                SELECT 1 FROM predictions e
+                SELECT 1 FROM predictions e {probe}
                 WHERE e.lead_id = p.lead_id AND {string.Format(System.Globalization.CultureInfo.InvariantCulture, same, "e")}
-                  AND e.scored_at >= @from AND (e.scored_at < p.scored_at OR (e.scored_at = p.scored_at AND e.id < p.id)))
+                  AND e.scored_at >= @from AND e.scored_at <= p.scored_at AND (e.scored_at < p.scored_at OR e.id < p.id))
               {labelledOnly}
             ORDER BY p.scored_at, p.id
             LIMIT @limit
@@ -144,6 +149,9 @@ internal sealed class FeedbackStatements(SqlDialect dialect)
             [SqlArg.Text("@ids", JsonSerializer.Serialize(distinctIds, FeedbackJsonContext.Default.StringArray))],
             cancellationToken).ConfigureAwait(false) ?? 0;
     }
+
+    // PostgreSQL's planner has statistics and no INDEXED BY.
+    private string Indexed(string index) => _postgres ? "" : "INDEXED BY " + index;
 
     private LabelledPrediction ReadLabelled(DbDataReader r)
     {
