@@ -102,7 +102,9 @@ public static class OutcomeValidation
                 rounds.Add(new List<OutcomeRecord>(round == 0 ? outcomes.Count : 4));
             }
 
-            rounds[round].Add(outcome with { OccurredAt = ToStoredTime(outcome.OccurredAt) });
+            // A copy only when the time is not already as stored (UTC, whole microseconds): imports hold millions.
+            var stored = ToStoredTime(outcome.OccurredAt);
+            rounds[round].Add(stored.EqualsExact(outcome.OccurredAt) ? outcome : outcome with { OccurredAt = stored });
         }
 
         return rounds.ConvertAll(r => r.ToArray());
