@@ -91,7 +91,9 @@ public sealed class FeedbackReader : IAsyncDisposable
             async (session, ct) =>
             {
                 long received = 0, converted = 0;
-                var revenue = 0.0;
+                // Neumaier's compensated sum: rows come in whatever order the database reads them, and a plain sum of
+                // a million revenues drifts in its last digits with that order.
+                double revenue = 0, lost = 0;
                 var delays = new List<long>();
                 await _statements.ReadKnownOutcomesAsync(
                     session,
@@ -100,14 +102,17 @@ public sealed class FeedbackReader : IAsyncDisposable
                     {
                         received++;
                         converted += isConverted ? 1 : 0;
-                        revenue += amount ?? 0;
+                        var add = amount ?? 0;
+                        var sum = revenue + add;
+                        lost += Math.Abs(revenue) >= Math.Abs(add) ? (revenue - sum) + add : (add - sum) + revenue;
+                        revenue = sum;
                         if (firstScoredAt is { } scoredAt)
                         {
                             delays.Add((occurredAt - scoredAt).Ticks / TimeSpan.TicksPerMicrosecond);
                         }
                     },
                     ct).ConfigureAwait(false);
-                return new MatchSummary(OutcomeValidation.ToStoredTime(knownBy), received, delays.Count, converted, revenue, Summarize(delays));
+                return new MatchSummary(OutcomeValidation.ToStoredTime(knownBy), received, delays.Count, converted, revenue + lost, Summarize(delays));
             },
             cancellationToken);
 

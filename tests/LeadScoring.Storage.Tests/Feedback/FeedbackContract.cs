@@ -269,6 +269,15 @@ public abstract class FeedbackContract : StoreContract<FeedbackStores>
     }
 
     [Fact]
+    public async Task The_match_summary_adds_revenue_without_drifting_in_whatever_order_the_database_reads_it()
+    {
+        // 10,000 × 0.1 is 1000 to the nearest double; a plain running sum ends at 1000.0000000001588.
+        await Store.Outcomes.RecordAsync([.. Enumerable.Range(0, 10_000).Select(i => Won($"lead-{i}", 0.1, March))], "import:crm.csv");
+
+        Assert.Equal(1000.0, (await Reader.GetMatchSummaryAsync(Start)).TotalRevenue);
+    }
+
+    [Fact]
     public async Task The_match_summary_of_an_empty_store_is_all_zero_without_quantiles()
     {
         var summary = await Reader.GetMatchSummaryAsync(Start);
