@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeadScoring.Application;
 using LeadScoring.Application.Configuration;
 using LeadScoring.Storage;
+using LeadScoring.Storage.Feedback;
 using LeadScoring.Storage.Outcomes;
 using LeadScoring.Storage.Predictions;
 using LeadScoring.Storage.Registry;
@@ -53,6 +54,7 @@ internal static class CliHost
         // Opened only by the commands that resolve them (score --log, predictions, outcomes).
         services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => FeedbackReaderFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -41,6 +41,7 @@ public static class LeadScoreCli
             LeadsCommand.Create(),
             ServeCommand.Create(),
             BackupCommand.Create(),
+            OutcomesCommand.Create(),
         };
         AppendExitCodes(root);
         return root;

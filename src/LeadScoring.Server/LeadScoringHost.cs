@@ -8,10 +8,12 @@ using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Leads;
 using LeadScoring.Server.Models;
 using LeadScoring.Server.Predictions;
+using LeadScoring.Server.Outcomes;
 using LeadScoring.Server.Registry;
 using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage;
+using LeadScoring.Storage.Feedback;
 using LeadScoring.Storage.Outcomes;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,6 +54,7 @@ public static class LeadScoringHost
         // The prediction log and outcomes: their own SQLite file beside the registry's, or their own tables on PostgreSQL.
         services.AddPredictionLogging();
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => FeedbackReaderFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         services.AddPredictionUseCases();
         services.AddSingleton<ServingState>();
@@ -64,6 +67,7 @@ public static class LeadScoringHost
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<StoreWriteStatus>();
+        services.AddOutcomes();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
@@ -111,6 +115,7 @@ public static class LeadScoringHost
         app.MapServedModel();
         app.MapRegistry();
         app.MapLeads();
+        app.MapOutcomes();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();

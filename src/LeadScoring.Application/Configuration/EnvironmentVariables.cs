@@ -17,6 +17,9 @@ public static class EnvironmentVariables
     /// <summary>Admin key of the registry routes → <c>LeadScoring:Admin:Key</c>.</summary>
     public const string AdminKey = "LEADSCORING_ADMIN_KEY";
 
+    /// <summary>Second key that may post outcomes (not manage models) → <c>LeadScoring:Ingest:Key</c>.</summary>
+    public const string IngestKey = "LEADSCORING_INGEST_KEY";
+
     /// <summary>The served model → <c>LeadScoring:Serving:ModelName</c>.</summary>
     public const string ModelName = "LEADSCORING_MODEL";
 
@@ -26,6 +29,7 @@ public static class EnvironmentVariables
         [DataDirectory] = "Storage:DataDirectory",
         [Postgres] = "Storage:PostgresConnectionString",
         [AdminKey] = "LeadScoring:Admin:Key",
+        [IngestKey] = "LeadScoring:Ingest:Key",
         [ModelName] = "LeadScoring:Serving:ModelName",
     };
 

@@ -36,6 +36,26 @@ public static class LeadFile
     }
 
     /// <summary>
+    /// Streams chosen columns of a lead file (CSV, or Parquet by extension) as text, one array per data row (row 1
+    /// first), without the schema's feature checks: for files that hold other things about leads, like a CRM's
+    /// outcomes. <paramref name="columns"/> gets the header and returns, for each value wanted, its column's
+    /// position (-1 for none: the value is null); it may throw to refuse the header. Values are the raw text (CSV:
+    /// unquoted; Parquet: typed values rendered as <see cref="ReadChunks"/> renders them); a missing value is null
+    /// in Parquet and empty in CSV. A CSV row with the wrong number of fields is a <see cref="LeadDataException"/>.
+    /// </summary>
+    public static IEnumerable<string?[]> ReadFields(string path, char? delimiter, Func<IReadOnlyList<string>, int[]> columns)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (!File.Exists(path))
+        {
+            throw new LeadDataException($"{path}: file not found");
+        }
+
+        return IsParquet(path) ? ParquetLeadReader.ReadFields(path, columns) : CsvLeadReader.ReadFields(path, delimiter, columns);
+    }
+
+    /// <summary>
     /// Writes a table in its schema's layout: id, timestamp, features, any <paramref name="extra"/> columns, label
     /// (first positive / negative value), revenue. Missing values are written empty; booleans as yes/no.
     /// </summary>

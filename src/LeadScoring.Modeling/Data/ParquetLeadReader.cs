@@ -28,6 +28,40 @@ internal static class ParquetLeadReader
         }
     }
 
+    /// <summary>
+    /// Streams the text (as <see cref="ReadChunks"/> renders it) of the columns at the positions
+    /// <paramref name="columns"/> picks from the header (-1: none, the value is null), one array per row; only those
+    /// columns are read.
+    /// </summary>
+    public static IEnumerable<string?[]> ReadFields(string path, Func<IReadOnlyList<string>, int[]> columns)
+    {
+        var reader = Open(path);
+        try
+        {
+            var fields = reader.Schema.GetDataFields();
+            var positions = columns(fields.Select(f => f.Name).ToList());
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                var group = reader.OpenRowGroupReader(g);
+                var text = positions.Select(p => p < 0 ? null : ReadAsText(group, fields[p]).GetAwaiter().GetResult()).ToArray();
+                for (var r = 0; r < (int)group.RowCount; r++)
+                {
+                    var values = new string?[positions.Length];
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        values[i] = text[i]?[r];
+                    }
+
+                    yield return values;
+                }
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
     private static IEnumerable<LeadTable> ReadGroups(ParquetReader reader, LeadSchema schema, LabelUse labelUse)
     {
         var fields = reader.Schema.GetDataFields();
@@ -120,7 +154,9 @@ internal static class ParquetLeadReader
 
         if (type == typeof(DateTime))
         {
-            return await Typed<DateTime>(group, field, n, v => v.ToString("O", CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            // A Parquet timestamp is an instant in UTC (what TableWriter writes, and what the CSV path assumes for a
+            // time without an offset); say so in the text, so readers that insist on an offset accept it.
+            return await Typed<DateTime>(group, field, n, v => (v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc)).ToString("O", CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }
 
         throw new LeadDataException($"column '{field.Name}': Parquet type {type.Name} is not supported (use string, number, boolean or timestamp)");

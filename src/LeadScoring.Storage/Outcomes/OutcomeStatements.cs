@@ -1,7 +1,5 @@
-using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using LeadScoring.Storage.Sql;
 
 namespace LeadScoring.Storage.Outcomes;
@@ -9,12 +7,7 @@ namespace LeadScoring.Storage.Outcomes;
 /// <summary>The outcomes' SQL, for the unit-of-work bodies of <see cref="OutcomeStore"/>.</summary>
 internal sealed class OutcomeStatements(SqlDialect dialect)
 {
-    /// <summary>
-    /// Rows per multi-row insert into the staging table. SQLite looks each parameter up by name with a linear scan,
-    /// so binding grows with the square of a statement's parameters: 4 × 64 binds fast and stays far below the
-    /// parameter limits (SQLite 32,766; PostgreSQL 65,535).
-    /// </summary>
-    public const int RowsPerStatement = 64;
+    private readonly OutcomeStaging _staging = OutcomeStaging.For(dialect);
 
     /// <summary>Lead ids per <c>IN (…)</c> list of a read.</summary>
     public const int IdsPerStatement = 1000;
@@ -47,7 +40,7 @@ internal sealed class OutcomeStatements(SqlDialect dialect)
             [],
             cancellationToken).ConfigureAwait(false);
         await session.ExecuteAsync("DELETE FROM outcome_batch", [], cancellationToken).ConfigureAwait(false);
-        await StageAsync(session, outcomes, cancellationToken).ConfigureAwait(false);
+        await _staging.StageAsync(session, outcomes, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<SqlArg> args = [dialect.TimeArg("@now", now), SqlArg.Text("@source", source)];
         var replaced = await session.ExecuteAsync(
@@ -59,11 +52,12 @@ internal sealed class OutcomeStatements(SqlDialect dialect)
             """,
             args,
             cancellationToken).ConfigureAwait(false);
-        // WHERE true: SQLite needs it to read ON CONFLICT after INSERT … SELECT as the upsert clause.
+        // WHERE true: SQLite needs it to read ON CONFLICT after INSERT … SELECT as the upsert clause. In lead id order,
+        // so the primary key's pages are visited once each, not at random.
         var written = await session.ExecuteAsync(
             $"""
             INSERT INTO outcomes ({Columns})
-            SELECT lead_id, converted, revenue, occurred_at, @now, @source FROM outcome_batch WHERE true
+            SELECT lead_id, converted, revenue, occurred_at, @now, @source FROM outcome_batch WHERE true ORDER BY lead_id
             ON CONFLICT (lead_id) DO UPDATE SET
                 converted = excluded.converted, revenue = excluded.revenue, occurred_at = excluded.occurred_at,
                 received_at = excluded.received_at, source = excluded.source
@@ -124,76 +118,6 @@ internal sealed class OutcomeStatements(SqlDialect dialect)
                 r.IsDBNull(2) ? 0 : r.GetDouble(2)),
             cancellationToken).ConfigureAwait(false);
         return rows[0];
-    }
-
-    /// <summary>
-    /// Inserts the outcomes into <c>outcome_batch</c>, <see cref="RowsPerStatement"/> rows a statement: one command,
-    /// prepared once, takes every full chunk with new values; the last short chunk has its own.
-    /// </summary>
-    private async Task StageAsync(SqlSession session, OutcomeRecord[] outcomes, CancellationToken cancellationToken)
-    {
-        DbCommand? fullChunk = null;
-        try
-        {
-            for (var start = 0; start < outcomes.Length; start += RowsPerStatement)
-            {
-                var count = Math.Min(RowsPerStatement, outcomes.Length - start);
-                var args = StagingArgs(outcomes.AsSpan(start, count));
-                if (count < RowsPerStatement)
-                {
-                    await session.ExecuteAsync(StagingInsert(count), args, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (fullChunk is null)
-                {
-                    fullChunk = session.Command(StagingInsert(count), args);
-                }
-                else
-                {
-                    for (var i = 0; i < args.Count; i++)
-                    {
-                        fullChunk.Parameters[i].Value = args[i].Value ?? DBNull.Value;
-                    }
-                }
-
-                await fullChunk.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (fullChunk is not null)
-            {
-                await fullChunk.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private List<SqlArg> StagingArgs(ReadOnlySpan<OutcomeRecord> rows)
-    {
-        var args = new List<SqlArg>(rows.Length * 4);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            args.Add(SqlArg.Text("@l" + n, rows[i].LeadId));
-            args.Add(new SqlArg("@c" + n, rows[i].Converted, DbType.Boolean));
-            args.Add(SqlArg.Double("@r" + n, rows[i].Revenue));
-            args.Add(dialect.TimeArg("@t" + n, rows[i].OccurredAt));
-        }
-
-        return args;
-    }
-
-    private static string StagingInsert(int rows)
-    {
-        var sql = new StringBuilder("INSERT INTO outcome_batch (lead_id, converted, revenue, occurred_at) VALUES ", rows * 32);
-        for (var i = 0; i < rows; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            sql.Append(i == 0 ? "(@l" : ", (@l").Append(n).Append(", @c").Append(n).Append(", @r").Append(n).Append(", @t").Append(n).Append(')');
-        }
-
-        return sql.ToString();
     }
 
     /// <summary>The condition "the outcome in <paramref name="current"/> is not the one in <paramref name="incoming"/>".</summary>

@@ -12,7 +12,7 @@ public static class OutcomeValidation
     /// <summary>
     /// Checks <paramref name="outcome"/> (item <paramref name="index"/> of a batch): a lead id of 1 to 200
     /// characters, and revenue only on a converted lead, finite and not negative. Throws
-    /// <see cref="InvalidOutcomeException"/> naming the item and the field.
+    /// <see cref="InvalidOutcomeException"/> naming the item and the field (the first problem of <see cref="Problems"/>).
     /// </summary>
     public static void Validate(OutcomeRecord? outcome, int index)
     {
@@ -21,31 +21,41 @@ public static class OutcomeValidation
             throw new InvalidOutcomeException(index, "lead_id", "is required (the item is null)");
         }
 
+        foreach (var (field, problem) in Problems(outcome))
+        {
+            throw new InvalidOutcomeException(index, field, problem);
+        }
+    }
+
+    /// <summary>
+    /// Every rule <paramref name="outcome"/> breaks, as (field, problem) with the field named as the API names it
+    /// ("lead_id", "revenue"): what <see cref="Validate"/> refuses, for callers that report all problems at once.
+    /// </summary>
+    public static IEnumerable<(string Field, string Problem)> Problems(OutcomeRecord outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
         if (string.IsNullOrWhiteSpace(outcome.LeadId))
         {
-            throw new InvalidOutcomeException(index, "lead_id", "must be a non-empty string");
+            yield return ("lead_id", "must be a non-empty string");
         }
-
-        if (outcome.LeadId.Length > MaxLeadIdLength)
+        else if (outcome.LeadId.Length > MaxLeadIdLength)
         {
-            throw new InvalidOutcomeException(index, "lead_id", $"must be at most {MaxLeadIdLength} characters");
+            yield return ("lead_id", $"must be at most {MaxLeadIdLength} characters");
         }
 
         if (outcome.Revenue is double revenue)
         {
             if (!double.IsFinite(revenue))
             {
-                throw new InvalidOutcomeException(index, "revenue", "must be a finite number");
+                yield return ("revenue", "must be a finite number");
             }
-
-            if (revenue < 0)
+            else if (revenue < 0)
             {
-                throw new InvalidOutcomeException(index, "revenue", "must not be negative");
+                yield return ("revenue", "must not be negative");
             }
-
-            if (!outcome.Converted)
+            else if (!outcome.Converted)
             {
-                throw new InvalidOutcomeException(index, "revenue", "must be null when the lead did not convert");
+                yield return ("revenue", "must be null when the lead did not convert");
             }
         }
     }
@@ -92,7 +102,9 @@ public static class OutcomeValidation
                 rounds.Add(new List<OutcomeRecord>(round == 0 ? outcomes.Count : 4));
             }
 
-            rounds[round].Add(outcome with { OccurredAt = ToStoredTime(outcome.OccurredAt) });
+            // A copy only when the time is not already as stored (UTC, whole microseconds): imports hold millions.
+            var stored = ToStoredTime(outcome.OccurredAt);
+            rounds[round].Add(stored.EqualsExact(outcome.OccurredAt) ? outcome : outcome with { OccurredAt = stored });
         }
 
         return rounds.ConvertAll(r => r.ToArray());

@@ -13,6 +13,7 @@ public sealed class EnvironmentVariablesTests
             ["LEADSCORING_DATA_DIR"] = "/srv/leads",
             ["LEADSCORING_POSTGRES"] = "Host=db",
             ["LEADSCORING_ADMIN_KEY"] = "0123456789abcdef0123",
+            ["LEADSCORING_INGEST_KEY"] = "ingest-0123456789abcdef",
             ["LEADSCORING_MODEL"] = "churn",
         };
 
@@ -21,6 +22,7 @@ public sealed class EnvironmentVariablesTests
         Assert.Equal("/srv/leads", configuration["Storage:DataDirectory"]);
         Assert.Equal("Host=db", configuration["Storage:PostgresConnectionString"]);
         Assert.Equal("0123456789abcdef0123", configuration["LeadScoring:Admin:Key"]);
+        Assert.Equal("ingest-0123456789abcdef", configuration["LeadScoring:Ingest:Key"]);
         Assert.Equal("churn", configuration["LeadScoring:Serving:ModelName"]);
     }
 

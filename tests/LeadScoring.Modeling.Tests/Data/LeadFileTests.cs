@@ -115,6 +115,39 @@ public sealed class LeadFileTests : IDisposable
     }
 
     [Fact]
+    public void ReadFields_streams_the_chosen_columns_as_text_and_null_for_a_column_the_file_lacks()
+    {
+        var path = Write("id;when;y;extra\n\"a;1\";2026-03-01T09:30:00Z;yes;x\nb;;no;y\n");
+        IReadOnlyList<string>? header = null;
+
+        var rows = LeadFile.ReadFields(path, ';', h => { header = h; return [h.ToList().IndexOf("y"), h.ToList().IndexOf("id"), -1, h.ToList().IndexOf("when")]; }).ToList();
+
+        Assert.Equal(["id", "when", "y", "extra"], header);
+        Assert.Equal([["yes", "a;1", null, "2026-03-01T09:30:00Z"], ["no", "b", null, ""]], rows);
+        Assert.Throws<LeadDataException>(() => LeadFile.ReadFields(Write("id,y\n1,yes,extra\n"), null, _ => [0, 1]).ToList());
+    }
+
+    [Fact]
+    public void ReadFields_renders_parquet_values_as_the_lead_readers_do_and_timestamps_with_their_offset()
+    {
+        var leads = LeadSimulator.Generate(new SimulationOptions(50, Seed: 8)).Table;
+        var parquet = Path.Combine(_dir, "leads.parquet");
+        var csv = Path.Combine(_dir, "leads.csv");
+        LeadFile.Write(parquet, leads);
+        LeadFile.Write(csv, leads);
+        int[] Pick(IReadOnlyList<string> h) => [.. new[] { "lead_id", "converted", "revenue", "created_at" }.Select(c => h.ToList().IndexOf(c))];
+
+        var fromParquet = LeadFile.ReadFields(parquet, null, Pick).ToList();
+        var fromCsv = LeadFile.ReadFields(csv, null, Pick).ToList();
+
+        Assert.Equal(50, fromParquet.Count);
+        Assert.Equal(fromCsv.Select(r => r[0]), fromParquet.Select(r => r[0]));
+        Assert.Equal(fromCsv.Select(r => r[1]), fromParquet.Select(r => r[1]));
+        Assert.Equal(leads.Timestamps!, fromParquet.Select(r => DateTimeOffset.Parse(r[3]!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(fromParquet, r => Assert.EndsWith("Z", r[3], StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_file_that_is_not_parquet_is_rejected_clearly()
     {
         var path = Path.Combine(_dir, "fake.parquet");
