@@ -69,14 +69,20 @@ internal sealed partial class ProblemExceptionHandler(
     private ProblemDetails StoreProblem(HttpContext context, Exception exception, StoreFault fault)
     {
         var cause = StoreWriteStatus.Describe(fault) + (exception is StoreUnavailableException ? $" ({exception.Message})" : "");
-        storeStatus.Failed(fault);
+        // Only the registry routes write the registry: a fault of the log or outcomes (named in the cause) must not
+        // mark the registry unready; the prediction log has its own readiness entry.
+        if (context.Request.Path.StartsWithSegments("/registry", StringComparison.Ordinal))
+        {
+            storeStatus.Failed(fault);
+        }
+
         LogStoreFault(logger, fault, context.Request.Method, context.Request.Path.Value ?? "", exception);
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Registry store unavailable",
-            Detail = $"The registry store cannot be used: {cause}. Nothing was changed; retry once it is fixed.",
+            Title = "Store unavailable",
+            Detail = $"The store cannot be used: {cause}. Nothing was changed; retry once it is fixed.",
         };
     }
 
@@ -96,6 +102,6 @@ internal sealed partial class ProblemExceptionHandler(
             Detail = detail ?? $"{field} {message}",
         };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: the registry store cannot be used ({Fault})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: the store cannot be used ({Fault})")]
     private static partial void LogStoreFault(ILogger logger, StoreFault fault, string method, string path, Exception exception);
 }
