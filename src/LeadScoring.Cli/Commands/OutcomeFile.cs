@@ -126,28 +126,14 @@ internal static class OutcomeFile
     // Where the id, label, revenue (optional) and timestamp (when read from the file) are in the header.
     private static int[] Positions(IReadOnlyList<string> header, LeadSchema schema, bool readTimestamp, string path)
     {
-        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
-        {
-            positions.TryAdd(header[i].Trim().TrimStart('\uFEFF'), i);
-        }
-
-        int Find(string column, string role)
-        {
-            if (positions.TryGetValue(column, out var index))
-            {
-                return index;
-            }
-
-            var hint = NameSuggestions.Closest(column, positions.Keys);
-            throw new LeadDataException($"{Path.GetFileName(path)}: column '{column}' ({role} in schema '{schema.Name}') is not in the file's header{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
-        }
+        var columns = new HeaderColumns(header);
+        int Find(string column, string role) => columns.Require(column, role, schema, Path.GetFileName(path));
 
         return
         [
             Find(schema.Id!, "the lead id"),
             Find(schema.Label, "the label: converted or not"),
-            schema.Revenue is { } revenue && positions.TryGetValue(revenue, out var r) ? r : -1,
+            schema.Revenue is { } revenue ? columns.IndexOf(revenue) : -1,
             readTimestamp ? Find(schema.Timestamp!, "the timestamp: when the outcome occurred") : -1,
         ];
     }

@@ -42,23 +42,8 @@ public sealed class LeadTableBuilder
         ArgumentNullException.ThrowIfNull(header);
         _schema = schema;
         _labelUse = labelUse;
-        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
-        {
-            positions.TryAdd(header[i].Trim().TrimStart('\uFEFF'), i);
-        }
-
-        int Find(string column, string role)
-        {
-            if (positions.TryGetValue(column, out var index))
-            {
-                return index;
-            }
-
-            var hint = positions.Keys.FirstOrDefault(h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
-            var suggestion = hint is null ? "" : $" (did you mean '{hint}'?)";
-            throw new LeadDataException($"column '{column}' ({role} in schema '{schema.Name}') is not in the file's header{suggestion}");
-        }
+        var columns = new HeaderColumns(header);
+        int Find(string column, string role) => columns.Require(column, role, schema);
 
         var n = schema.Features.Count;
         _featureColumn = new int[n];
@@ -99,7 +84,7 @@ public sealed class LeadTableBuilder
             _labels = [];
         }
 
-        if (schema.Revenue is not null && positions.TryGetValue(schema.Revenue, out var revenueColumn))
+        if (schema.Revenue is not null && columns.IndexOf(schema.Revenue) is >= 0 and var revenueColumn)
         {
             _revenueColumn = revenueColumn;
             _revenue = [];
