@@ -49,6 +49,9 @@ internal sealed partial class PredictionLogWriter(
         var units = new List<PendingPredictions>();
         var reader = queue.Reader;
         var started = time.GetTimestamp();
+        // One kept connection (and prepared INSERT) for every batch; a failed batch drops it and the next reopens.
+        var appender = log.OpenAppender();
+        await using var _ = appender.ConfigureAwait(false);
         // Not stopped by stoppingToken: the loop ends when the closed queue is empty, so nothing accepted is dropped.
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -69,7 +72,7 @@ internal sealed partial class PredictionLogWriter(
                 }
             }
 
-            await WriteAsync(batch, units).ConfigureAwait(false);
+            await WriteAsync(appender, batch, units).ConfigureAwait(false);
             batch.Clear();
             units.Clear();
         }
@@ -87,13 +90,13 @@ internal sealed partial class PredictionLogWriter(
         }
     }
 
-    private async Task WriteAsync(List<PredictionRecord> batch, List<PendingPredictions> units)
+    private async Task WriteAsync(PredictionLogAppender appender, List<PredictionRecord> batch, List<PendingPredictions> units)
     {
         var began = time.GetTimestamp();
         PredictionLogFailure? failure = null;
         try
         {
-            await log.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            await appender.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
