@@ -24,6 +24,10 @@ internal sealed partial class PredictionLogWriter(
     private const int GatherRounds = 8;
     private static readonly TimeSpan GatherWindow = TimeSpan.FromMicroseconds(250);
 
+    // Idle this long, the writer gives its connection back, so an idle service does not hold the log's file open.
+    private static readonly TimeSpan IdleRelease = TimeSpan.FromMilliseconds(250);
+
+    private CancellationTokenSource? _idle;
     private long _rows;
     private long _batches;
     private long _failedBatches;
@@ -78,7 +82,7 @@ internal sealed partial class PredictionLogWriter(
         using var appender = new AppenderLease(log.OpenAppender());
         // Not stopped by stoppingToken: the loop ends when the closed queue is empty, so nothing accepted is dropped.
         // Blocks only when the queue is empty; under load the next batch is already waiting when a commit ends.
-        while (reader.TryPeek(out _) || reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+        while (reader.TryPeek(out _) || WaitForWork(reader, appender.Appender))
         {
             Take(reader, batch, units, maxBatch);
             // Under load more requests are about to hand in their records: letting them run first gives one
@@ -102,7 +106,31 @@ internal sealed partial class PredictionLogWriter(
             units.Clear();
         }
 
+        _idle?.Dispose();
         LogSummary(time.GetElapsedTime(started));
+    }
+
+    // Blocks this thread until the queue holds a unit (true) or is closed and drained (false); gives the
+    // appender's connection back when nothing came within IdleRelease. One reset timer serves every wait.
+    private bool WaitForWork(System.Threading.Channels.ChannelReader<PendingPredictions> reader, PredictionLogAppender appender)
+    {
+        if (_idle is null || !_idle.TryReset())
+        {
+            _idle?.Dispose();
+            _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        }
+
+        _idle.CancelAfter(IdleRelease);
+        try
+        {
+            return reader.WaitToReadAsync(_idle.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            appender.ReleaseConnectionAsync().GetAwaiter().GetResult();
+        }
+
+        return reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.

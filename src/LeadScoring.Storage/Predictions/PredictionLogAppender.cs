@@ -72,6 +72,12 @@ public sealed class PredictionLogAppender : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Gives the kept connection back (the next batch opens one again): a writer with nothing to write does not
+    /// hold the database open.
+    /// </summary>
+    public Task ReleaseConnectionAsync() => DisconnectAsync();
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -277,9 +277,13 @@ public abstract class PredictionLogContract : StoreContract<PredictionLog>
             }
 
             await appender.AppendAsync([]);
+            await appender.ReleaseConnectionAsync();
+            Assert.False(appender.IsConnected);
+            await appender.AppendAsync([Record(150, lead: "kept", at: Start.AddSeconds(150))]);
+            Assert.True(appender.IsConnected);
         }
 
-        Assert.Equal(Records(150, i => Record(i, lead: "kept", at: Start.AddSeconds(i))), (await Log.GetByLeadAsync("kept")).Select(p => p.Record));
+        Assert.Equal(Records(151, i => Record(i, lead: "kept", at: Start.AddSeconds(i))), (await Log.GetByLeadAsync("kept")).Select(p => p.Record));
     }
 
     [Fact]
