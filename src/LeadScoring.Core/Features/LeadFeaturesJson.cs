@@ -13,13 +13,24 @@ namespace LeadScoring.Core.Features;
 /// </summary>
 public static class LeadFeaturesJson
 {
+    // One buffer and writer per thread, reset for every lead: every logged request writes one, so allocating them
+    // per lead showed in the serving profile. Write never yields, so a thread's pair is never used twice at once.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>The features of <paramref name="features"/> under <paramref name="schema"/>'s names.</summary>
     public static string Write(LeadFeatures features, LeadSchema schema)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(schema);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartObject();
             for (var i = 0; i < schema.Features.Count; i++)
@@ -44,9 +55,18 @@ public static class LeadFeaturesJson
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            // Both are reset before each use (a throw mid-object leaves nothing behind); don't keep a huge buffer.
+            if (buffer.Capacity > 64 * 1024)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 
     /// <summary>

@@ -24,6 +24,10 @@ internal sealed partial class PredictionLogWriter(
     private const int GatherRounds = 8;
     private static readonly TimeSpan GatherWindow = TimeSpan.FromMicroseconds(250);
 
+    // Idle this long, the writer gives its connection back, so an idle service does not hold the log's file open.
+    private static readonly TimeSpan IdleRelease = TimeSpan.FromMilliseconds(250);
+
+    private CancellationTokenSource? _idle;
     private long _rows;
     private long _batches;
     private long _failedBatches;
@@ -37,31 +41,59 @@ internal sealed partial class PredictionLogWriter(
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        // A dedicated thread: SQLite's calls are synchronous, and on a thread-pool thread they would hold one of the
+        // few workers the requests need for the whole write.
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run();
+                ended.SetResult();
+            }
+            catch (Exception e)
+            {
+                ended.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "prediction log writer",
+        };
+        thread.Start();
+        return ended.Task;
+    }
+
+    private void Run()
+    {
         var maxBatch = options.Value.MaxBatchSize;
         var batch = new List<PredictionRecord>(maxBatch);
         var units = new List<PendingPredictions>();
         var reader = queue.Reader;
         var started = time.GetTimestamp();
+        // One kept connection (and prepared INSERT) for every batch; a failed batch drops it and the next reopens.
+        using var appender = new AppenderLease(log.OpenAppender());
         // Not stopped by stoppingToken: the loop ends when the closed queue is empty, so nothing accepted is dropped.
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        // Blocks only when the queue is empty; under load the next batch is already waiting when a commit ends.
+        while (reader.TryPeek(out _) || WaitForWork(reader, appender.Appender))
         {
             Take(reader, batch, units, maxBatch);
-            // Under load more requests are about to hand in their records: letting the queued work run first gives
-            // one transaction more rows (a commit costs about the same for 2 rows as for 50: it rewrites the pages it
+            // Under load more requests are about to hand in their records: letting them run first gives one
+            // transaction more rows (a commit costs about the same for 2 rows as for 50: it rewrites the pages it
             // touched). Stops as soon as a round brings nothing, after GatherRounds rounds or GatherWindow, whichever
-            // comes first; idle, a lone request waits one thread-pool hop.
+            // comes first.
             var gathering = time.GetTimestamp();
             for (var round = 0; round < GatherRounds && batch.Count < maxBatch && time.GetElapsedTime(gathering) < GatherWindow; round++)
             {
                 var before = batch.Count;
-                await Task.Yield();
+                Thread.Yield();
                 Take(reader, batch, units, maxBatch);
                 if (batch.Count == before)
                 {
@@ -69,12 +101,36 @@ internal sealed partial class PredictionLogWriter(
                 }
             }
 
-            await WriteAsync(batch, units).ConfigureAwait(false);
+            Write(appender.Appender, batch, units);
             batch.Clear();
             units.Clear();
         }
 
+        _idle?.Dispose();
         LogSummary(time.GetElapsedTime(started));
+    }
+
+    // Blocks this thread until the queue holds a unit (true) or is closed and drained (false); gives the
+    // appender's connection back when nothing came within IdleRelease. One reset timer serves every wait.
+    private bool WaitForWork(System.Threading.Channels.ChannelReader<PendingPredictions> reader, PredictionLogAppender appender)
+    {
+        if (_idle is null || !_idle.TryReset())
+        {
+            _idle?.Dispose();
+            _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        }
+
+        _idle.CancelAfter(IdleRelease);
+        try
+        {
+            return reader.WaitToReadAsync(_idle.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            appender.ReleaseConnectionAsync().GetAwaiter().GetResult();
+        }
+
+        return reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.
@@ -87,13 +143,14 @@ internal sealed partial class PredictionLogWriter(
         }
     }
 
-    private async Task WriteAsync(List<PredictionRecord> batch, List<PendingPredictions> units)
+    private void Write(PredictionLogAppender appender, List<PredictionRecord> batch, List<PendingPredictions> units)
     {
         var began = time.GetTimestamp();
         PredictionLogFailure? failure = null;
         try
         {
-            await log.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            // Synchronous on SQLite; on PostgreSQL this dedicated thread waits for the round trip.
+            appender.AppendAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -155,4 +212,12 @@ internal sealed partial class PredictionLogWriter(
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "the prediction log is written again ({FailedBatches} batches failed since start)")]
     private static partial void LogRecovered(ILogger logger, long failedBatches);
+
+    /// <summary>Disposes the appender synchronously at the end of the writer thread.</summary>
+    private sealed class AppenderLease(PredictionLogAppender appender) : IDisposable
+    {
+        public PredictionLogAppender Appender => appender;
+
+        public void Dispose() => appender.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

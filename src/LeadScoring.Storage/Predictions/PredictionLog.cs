@@ -72,6 +72,13 @@ public sealed class PredictionLog : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// An appender for a writer that appends batch after batch on one kept connection. Nothing is opened (nor the
+    /// schema migrated) until its first batch, so a store that is down now fails batches, not this call; the caller
+    /// owns it and disposes it before disposing the log.
+    /// </summary>
+    public PredictionLogAppender OpenAppender() => new(_store, _writer);
+
     /// <summary>Every logged score of <paramref name="leadId"/>, oldest first.</summary>
     public async Task<IReadOnlyList<StoredPrediction>> GetByLeadAsync(string leadId, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LeadScoring.Storage.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -16,6 +17,9 @@ internal abstract class PredictionWriter
 
     public abstract Task WriteAsync(SqlSession session, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken);
 
+    /// <summary>A writer for <paramref name="session"/>'s connection that is reused for batch after batch (each in its own transaction).</summary>
+    public abstract Task<PreparedPredictionWriter> PrepareAsync(SqlSession session, CancellationToken cancellationToken);
+
     /// <summary>The instant in UTC to the microsecond, what both databases keep.</summary>
     protected static DateTimeOffset ToMicroseconds(DateTimeOffset value)
     {
@@ -25,10 +29,10 @@ internal abstract class PredictionWriter
 }
 
 /// <summary>
-/// One single-row <c>INSERT</c>, prepared once per batch and re-executed for every row with its parameters' values
-/// set in place. Microsoft.Data.Sqlite binds every parameter by name on each execution (a linear search in SQLite),
-/// so a multi-row statement's binding cost grows with the square of its variables; twelve variables bind in next to
-/// no time, and SQLite runs the prepared statement without parsing it again.
+/// One single-row <c>INSERT</c>, prepared once per connection and re-executed for every row with its parameters'
+/// values set in place. Microsoft.Data.Sqlite binds every parameter by name on each execution (a linear search in
+/// SQLite), so a multi-row statement's binding cost grows with the square of its variables; twelve variables bind in
+/// next to no time, and SQLite runs the prepared statement without parsing it again.
 /// </summary>
 internal sealed class InsertPredictionWriter(SqlDialect dialect) : PredictionWriter
 {
@@ -50,26 +54,58 @@ internal sealed class InsertPredictionWriter(SqlDialect dialect) : PredictionWri
         var command = session.Command(Statement, Arguments);
         await using (command.ConfigureAwait(false))
         {
-            var p = command.Parameters;
             await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var r = batch[i];
-                p[0].Value = r.RequestId;
-                p[1].Value = r.LeadId;
-                p[2].Value = dialect.TimeArg(Names[2], ToMicroseconds(r.ScoredAt)).Value;
-                p[3].Value = r.ModelName;
-                p[4].Value = r.ModelVersion;
-                p[5].Value = r.Arm;
-                p[6].Value = r.Score;
-                p[7].Value = r.Band;
-                p[8].Value = r.LatencyMicroseconds;
-                p[9].Value = r.FeaturesJson;
-                p[10].Value = r.ShadowModelVersion is int shadowVersion ? shadowVersion : DBNull.Value;
-                p[11].Value = r.ShadowScore is double shadowScore ? shadowScore : DBNull.Value;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await ExecuteAsync(command, batch, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public override async Task<PreparedPredictionWriter> PrepareAsync(SqlSession session, CancellationToken cancellationToken)
+    {
+        var command = session.Command(Statement, Arguments);
+        try
+        {
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            return new PreparedInsert(this, command);
+        }
+        catch
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ExecuteAsync(DbCommand command, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
+    {
+        var p = command.Parameters;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var r = batch[i];
+            p[0].Value = r.RequestId;
+            p[1].Value = r.LeadId;
+            p[2].Value = dialect.TimeArg(Names[2], ToMicroseconds(r.ScoredAt)).Value;
+            p[3].Value = r.ModelName;
+            p[4].Value = r.ModelVersion;
+            p[5].Value = r.Arm;
+            p[6].Value = r.Score;
+            p[7].Value = r.Band;
+            p[8].Value = r.LatencyMicroseconds;
+            p[9].Value = r.FeaturesJson;
+            p[10].Value = r.ShadowModelVersion is int shadowVersion ? shadowVersion : DBNull.Value;
+            p[11].Value = r.ShadowScore is double shadowScore ? shadowScore : DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The prepared INSERT, kept for the connection's life: SQLite keeps its compiled statement across transactions.</summary>
+    private sealed class PreparedInsert(InsertPredictionWriter writer, DbCommand command) : PreparedPredictionWriter
+    {
+        public override Task WriteAsync(DbTransaction transaction, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
+        {
+            command.Transaction = transaction;
+            return writer.ExecuteAsync(command, batch, cancellationToken);
+        }
+
+        public override ValueTask DisposeAsync() => command.DisposeAsync();
     }
 }
 
@@ -105,7 +141,27 @@ internal sealed class CopyPredictionWriter : PredictionWriter
         }
     }
 
+    public override Task<PreparedPredictionWriter> PrepareAsync(SqlSession session, CancellationToken cancellationToken) =>
+        Task.FromResult<PreparedPredictionWriter>(new PreparedCopy(this, session.Connection));
+
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
         where T : struct =>
         value is T present ? import.WriteAsync(present, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
+
+    /// <summary>COPY needs nothing prepared: each batch is one COPY on the kept connection, in the batch's transaction.</summary>
+    private sealed class PreparedCopy(CopyPredictionWriter writer, DbConnection connection) : PreparedPredictionWriter
+    {
+        public override Task WriteAsync(DbTransaction transaction, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken) =>
+            writer.WriteAsync(new SqlSession(connection, transaction), batch, cancellationToken);
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A <see cref="PredictionWriter"/> bound to one connection, for batch after batch: each call writes one batch in the given transaction.</summary>
+internal abstract class PreparedPredictionWriter : IAsyncDisposable
+{
+    public abstract Task WriteAsync(DbTransaction transaction, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
 }

@@ -260,4 +260,89 @@ public abstract class PredictionLogContract : StoreContract<PredictionLog>
         Assert.Equal(StoreFault.ReadOnly, refused.Fault);
         Assert.StartsWith($"{readOnly.StoreDescription} cannot be written: it is read-only", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_appender_commits_batch_after_batch_on_one_kept_connection()
+    {
+        var appender = Log.OpenAppender();
+        await using (appender)
+        {
+            for (var batch = 0; batch < 5; batch++)
+            {
+                var first = batch * 30;
+                await appender.AppendAsync(Records(30, i => Record(first + i, lead: "kept", at: Start.AddSeconds(first + i))));
+                Assert.True(appender.IsConnected);
+                // Committed when it returns: another instance sees the rows.
+                Assert.Equal(first + 30, await Open().CountAsync(Everything));
+            }
+
+            await appender.AppendAsync([]);
+            await appender.ReleaseConnectionAsync();
+            Assert.False(appender.IsConnected);
+            await appender.AppendAsync([Record(150, lead: "kept", at: Start.AddSeconds(150))]);
+            Assert.True(appender.IsConnected);
+        }
+
+        Assert.Equal(Records(151, i => Record(i, lead: "kept", at: Start.AddSeconds(i))), (await Log.GetByLeadAsync("kept")).Select(p => p.Record));
+    }
+
+    [Fact]
+    public async Task An_appender_refuses_a_bad_record_before_writing_and_keeps_its_connection()
+    {
+        var appender = Log.OpenAppender();
+        await using (appender)
+        {
+            await appender.AppendAsync([Record(1)]);
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => appender.AppendAsync([Record(2), Record(3) with { LeadId = " " }]));
+
+            Assert.Contains("[1]", error.Message, StringComparison.Ordinal);
+            Assert.True(appender.IsConnected);
+            Assert.Equal(1, await Log.CountAsync(Everything));
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_appender_batch_is_rolled_back_and_the_next_batch_commits_on_a_new_connection()
+    {
+        await Log.InitializeAsync();
+        await Log.Database.WithConnectionAsync((session, ct) => session.ExecuteAsync("CREATE UNIQUE INDEX test_unique_request ON predictions (request_id)", [], ct), default);
+        var appender = Log.OpenAppender();
+        await using (appender)
+        {
+            await appender.AppendAsync(Records(10));
+            var batch = Records(500, i => Record(100 + i));
+            batch.Add(Record(3));
+
+            await Assert.ThrowsAnyAsync<DbException>(() => appender.AppendAsync(batch));
+
+            Assert.False(appender.IsConnected);
+            Assert.Equal(10, await Log.CountAsync(Everything));
+            await appender.AppendAsync(batch[..^1]);
+            Assert.True(appender.IsConnected);
+            await appender.AppendAsync([Record(1_000)]);
+        }
+
+        Assert.Equal(511, await Log.CountAsync(Everything));
+    }
+
+    [Fact]
+    public async Task An_appender_on_a_read_only_store_throws_the_same_read_only_fault_as_append()
+    {
+        await Log.AppendAsync([Record(1)]);
+        await Log.DisposeAsync();
+        await Database.MakeReadOnlyAsync();
+        await using var readOnly = Open();
+        var appender = readOnly.OpenAppender();
+        await using (appender)
+        {
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => appender.AppendAsync([Record(2)]));
+
+                Assert.Equal(StoreFault.ReadOnly, refused.Fault);
+                Assert.StartsWith($"{readOnly.StoreDescription} cannot be written: it is read-only", refused.Message, StringComparison.Ordinal);
+                Assert.False(appender.IsConnected);
+            }
+        }
+    }
 }
