@@ -155,15 +155,7 @@ internal sealed class FeedbackStatements(SqlDialect dialect)
 
     private LabelledPrediction ReadLabelled(DbDataReader r)
     {
-        var prediction = new StoredPrediction(
-            r.GetInt64(0),
-            new PredictionRecord(
-                r.GetString(1), r.GetString(2), dialect.ReadTime(r, 3), r.GetString(4), r.GetInt32(5), r.GetString(6), r.GetDouble(7),
-                r.GetString(8), r.GetInt64(9), r.GetString(10))
-            {
-                ShadowModelVersion = r.IsDBNull(11) ? null : r.GetInt32(11),
-                ShadowScore = r.IsDBNull(12) ? null : r.GetDouble(12),
-            });
+        var prediction = PredictionLog.ReadRow(r, dialect);
         var leadId = prediction.Record.LeadId;
         var outcome = ReadOutcome(r, leadId, FirstOutcomeColumn) ?? ReadOutcome(r, leadId, FirstOutcomeColumn + 5);
         return new LabelledPrediction(prediction, outcome);

@@ -234,10 +234,16 @@ public sealed class PredictionLog : IAsyncDisposable
         return (where, args);
     }
 
-    private StoredPrediction Read(DbDataReader r) => new(
+    private StoredPrediction Read(DbDataReader r) => ReadRow(r, _dialect);
+
+    /// <summary>
+    /// A prediction from the first 13 columns of <paramref name="r"/>, in the order of <c>SELECT id, request_id, …,
+    /// shadow_score</c> (this log's column list); the feedback join reads its rows with it too.
+    /// </summary>
+    internal static StoredPrediction ReadRow(DbDataReader r, SqlDialect dialect) => new(
         r.GetInt64(0),
         new PredictionRecord(
-            r.GetString(1), r.GetString(2), _dialect.ReadTime(r, 3), r.GetString(4), r.GetInt32(5), r.GetString(6), r.GetDouble(7),
+            r.GetString(1), r.GetString(2), dialect.ReadTime(r, 3), r.GetString(4), r.GetInt32(5), r.GetString(6), r.GetDouble(7),
             r.GetString(8), r.GetInt64(9), r.GetString(10))
         {
             ShadowModelVersion = r.IsDBNull(11) ? null : r.GetInt32(11),
