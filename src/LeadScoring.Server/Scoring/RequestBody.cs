@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace LeadScoring.Server.Scoring;
 
-/// <summary>A request body that cannot be scored: the field at fault ("body" for the body as a whole) and why.</summary>
-internal readonly record struct BodyError(string Field, string Message);
+/// <summary>A request body that cannot be used: the field at fault ("body" for the body as a whole), why, and whether it is only too large.</summary>
+internal readonly record struct BodyError(string Field, string Message, bool TooLarge = false);
 
 /// <summary>
 /// Reads a JSON request body with a size limit. Every way a body can be malformed ends here as a
@@ -17,11 +17,16 @@ internal static class RequestBody
 {
     private const string Body = "body";
 
-    public static async Task<(JsonDocument? Document, BodyError Error)> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body as a JSON document, or the error: too large (<see cref="BodyError.TooLarge"/>), unreadable, empty (the
+    /// message says to send <paramref name="expected"/>), not UTF-8, not JSON, or holding an undecodable string.
+    /// </summary>
+    public static async Task<(JsonDocument? Document, BodyError Error)> ReadJsonAsync(
+        HttpRequest request, int maxBytes, CancellationToken cancellationToken, string expected = "a JSON object")
     {
         if (request.ContentLength > maxBytes)
         {
-            return (null, new(Body, $"is {request.ContentLength} bytes; the limit is {maxBytes}"));
+            return (null, new(Body, $"is {request.ContentLength} bytes; the limit is {maxBytes}", TooLarge: true));
         }
 
         // Kestrel's own limit (30 MB by default) must not cut a larger configured limit short.
@@ -43,7 +48,7 @@ internal static class RequestBody
 
         if (bytes is not { } json)
         {
-            return (null, new(Body, $"exceeds the limit of {maxBytes} bytes"));
+            return (null, new(Body, $"exceeds the limit of {maxBytes} bytes", TooLarge: true));
         }
 
         if (json.Span.StartsWith("\uFEFF"u8))
@@ -53,7 +58,7 @@ internal static class RequestBody
 
         if (json.IsEmpty)
         {
-            return (null, new(Body, "is empty; send a JSON object"));
+            return (null, new(Body, $"is empty; send {expected}"));
         }
 
         // JsonDocument defers decoding strings; reject bad bytes here so no handler meets them later.
