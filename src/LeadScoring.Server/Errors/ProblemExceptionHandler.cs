@@ -14,7 +14,7 @@ namespace LeadScoring.Server.Errors;
 /// exception handler middleware: a 500 problem without internals.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(
-    IProblemDetailsService problems, StoreWriteStatus storeStatus, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+    IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>Seconds a client is asked to wait before retrying when the store cannot be used.</summary>
     public const int RetryAfterSeconds = 30;
@@ -68,14 +68,7 @@ internal sealed partial class ProblemExceptionHandler(
 
     private ProblemDetails StoreProblem(HttpContext context, Exception exception, StoreFault fault)
     {
-        var cause = StoreWriteStatus.Describe(fault) + (exception is StoreUnavailableException ? $" ({exception.Message})" : "");
-        // Only the registry routes write the registry: a fault of the log or outcomes (named in the cause) must not
-        // mark the registry unready; the prediction log has its own readiness entry.
-        if (context.Request.Path.StartsWithSegments("/registry", StringComparison.Ordinal))
-        {
-            storeStatus.Failed(fault);
-        }
-
+        var cause = StoreWriteStatus.Describe(fault, exception);
         LogStoreFault(logger, fault, context.Request.Method, context.Request.Path.Value ?? "", exception);
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ProblemDetails

@@ -3,7 +3,7 @@ using LeadScoring.Storage;
 namespace LeadScoring.Server.Health;
 
 /// <summary>
-/// The store fault a registry call last met (recorded by the exception handler), kept until a later write
+/// The store fault a registry call last met (recorded by the registry routes' filter), kept until a later write
 /// succeeds, so readiness reports what only a write can find out (e.g. a full disk on the database server).
 /// </summary>
 public sealed class StoreWriteStatus
@@ -23,6 +23,10 @@ public sealed class StoreWriteStatus
         StoreFault.Corrupt => "the database file is corrupt",
         _ => "the store cannot be reached or opened",
     };
+
+    /// <summary>What a store fault means, then the store's own message (naming the database) when it has one.</summary>
+    public static string Describe(StoreFault fault, Exception exception) =>
+        Describe(fault) + (exception is StoreUnavailableException ? $" ({exception.Message})" : "");
 
     /// <summary>Records a call that failed because the store cannot be used.</summary>
     public void Failed(StoreFault fault) => Volatile.Write(ref _lastFault, (int)fault);

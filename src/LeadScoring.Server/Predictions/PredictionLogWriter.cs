@@ -193,7 +193,7 @@ internal sealed partial class PredictionLogWriter(
     }
 
     private static PredictionLogFailure Describe(Exception e) => StoreFaults.Classify(e) is { } fault
-        ? new(fault, StoreWriteStatus.Describe(fault) + (e is StoreUnavailableException ? $" ({e.Message})" : ""))
+        ? new(fault, StoreWriteStatus.Describe(fault, e))
         : new(null, $"the write failed ({e.GetType().Name}: {e.Message})");
 
     private void LogSummary(TimeSpan up)

@@ -1,6 +1,7 @@
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Serving;
+using LeadScoring.Storage;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -139,13 +140,26 @@ public static partial class RegistryEndpoints
         return TypedResults.Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.At, e.Actor, e.ModelName, e.Version, e.Action, e.Alias, e.From, e.To, e.Reason)).ToArray());
     }
 
-    // A registry write that went through clears a store fault an earlier one met (readiness reports it until then).
+    // Readiness reports store faults only a write can find (a full disk on the database server): a registry call
+    // that met one records it, and a registry write that went through clears it. Only these routes write the
+    // registry, so a fault of the prediction log or outcomes never marks the registry unready.
     private static async ValueTask<object?> RecordWrite(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var result = await next(context);
+        var status = context.HttpContext.RequestServices.GetRequiredService<StoreWriteStatus>();
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch (Exception e) when (StoreFaults.Classify(e) is { } fault)
+        {
+            status.Failed(fault);
+            throw;
+        }
+
         if (!HttpMethods.IsGet(context.HttpContext.Request.Method))
         {
-            context.HttpContext.RequestServices.GetRequiredService<StoreWriteStatus>().Succeeded();
+            status.Succeeded();
         }
 
         return result;
