@@ -66,10 +66,10 @@ internal sealed class FeedbackStatements(SqlDialect dialect)
         }
 
         var labelledOnly = query.IncludeUnlabelled ? "" : "AND (c.lead_id IS NOT NULL OR h.id IS NOT NULL)";
-        // SQLite has no statistics to go by and, left alone, sorted a whole model's window for every page (no
-        // version) and probed "an earlier score of this lead" through the model index (every score of the model):
-        // name the indexes that walk (scored_at, id) in order and probe one lead's scores.
-        var walk = Indexed(query.ModelVersion is null ? "ix_predictions_scored_at" : "ix_predictions_model");
+        // SQLite has no statistics to go by and, left alone, sorted a whole model's window for every page: name the
+        // indexes that walk (scored_at, id) in order (skipping other models' and versions' rows) and probe one lead's
+        // scores.
+        var walk = Indexed("ix_predictions_scored_at");
         var probe = Indexed("ix_predictions_lead");
         var sql = $"""
             SELECT {PredictionColumns},

@@ -79,6 +79,13 @@ public sealed class PredictionLog : IAsyncDisposable
     /// </summary>
     public PredictionLogAppender OpenAppender() => new(_store, _writer);
 
+    /// <summary>
+    /// SQLite: copies committed pages from the write-ahead log into the log's file (a passive checkpoint, which never
+    /// waits for nor blocks the writer), so the writer's own automatic checkpoint finds little left to copy and sync.
+    /// False on PostgreSQL, which has nothing of the kind to do.
+    /// </summary>
+    public Task<bool> CheckpointAsync(CancellationToken cancellationToken = default) => _dialect.CheckpointAsync(cancellationToken);
+
     /// <summary>Every logged score of <paramref name="leadId"/>, oldest first.</summary>
     public async Task<IReadOnlyList<StoredPrediction>> GetByLeadAsync(string leadId, CancellationToken cancellationToken = default)
     {

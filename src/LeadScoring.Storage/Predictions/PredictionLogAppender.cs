@@ -8,7 +8,8 @@ namespace LeadScoring.Storage.Predictions;
 /// keeps one connection and (SQLite) the prepared INSERT across batches, so a batch costs its rows and one commit,
 /// not a connection's setup. Each <see cref="AppendAsync"/> is one transaction with the same contract as
 /// <see cref="PredictionLog.AppendAsync"/>; after any failure the transaction is rolled back and the connection
-/// dropped, and the next batch opens a new one. Not thread-safe: one caller at a time. Open with
+/// dropped, and the next batch opens a new one. A batch can also be written piece by piece (<see cref="BeginAsync"/>,
+/// <see cref="AddAsync"/>, <see cref="CommitAsync"/>). Not thread-safe: one caller at a time. Open with
 /// <see cref="PredictionLog.OpenAppender"/>.
 /// </summary>
 public sealed class PredictionLogAppender : IAsyncDisposable
@@ -18,6 +19,8 @@ public sealed class PredictionLogAppender : IAsyncDisposable
     private readonly PredictionWriter _writer;
     private DbConnection? _connection;
     private PreparedPredictionWriter? _prepared;
+    private DbTransaction? _transaction;
+    private readonly List<PredictionRecord> _kept = [];
     private bool _disposed;
 
     internal PredictionLogAppender(SqlComponent store, PredictionWriter writer)
@@ -44,24 +47,105 @@ public sealed class PredictionLogAppender : IAsyncDisposable
             return;
         }
 
+        await BeginAsync(cancellationToken).ConfigureAwait(false);
+        await AddRecordsAsync(batch, validate: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a batch (one write transaction) that <see cref="AddAsync"/> fills piece by piece and
+    /// <see cref="CommitAsync"/> ends: a group commit can write each request's records as it takes them, while the
+    /// requests behind are still being scored, and is left with only the commit when the queue runs dry. On SQLite the
+    /// rows are inserted as they are added (and the log's write lock held until the commit); on PostgreSQL they are
+    /// kept and sent in one COPY at the commit. After any failure the batch is rolled back and the connection dropped.
+    /// </summary>
+    public async Task BeginAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed || _database.IsDisposed, this);
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("A batch is already open: commit or roll it back first.");
+        }
+
+        await GuardAsync(
+            async () =>
+            {
+                if (_connection is null)
+                {
+                    await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _transaction = await _database.Dialect.BeginWriteAsync(_connection!, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="records"/> to the open batch: checked first (a bad record is an
+    /// <see cref="ArgumentException"/> naming its index and field, and the batch is rolled back), then written into the
+    /// transaction (SQLite) or kept for the commit (PostgreSQL).
+    /// </summary>
+    public Task AddAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken = default) =>
+        AddRecordsAsync(records, validate: true, cancellationToken);
+
+    private async Task AddRecordsAsync(IReadOnlyList<PredictionRecord> records, bool validate, CancellationToken cancellationToken)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("No batch is open: call BeginAsync first.");
+        await GuardAsync(
+            async () =>
+            {
+                if (validate)
+                {
+                    PredictionValidation.Validate(records);
+                }
+
+                if (_prepared!.WritesAtOnce)
+                {
+                    await _prepared.WriteAsync(transaction, records, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    _kept.AddRange(records);
+                }
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits the open batch: when this returns, every record added is committed; when it throws, none is.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("No batch is open: call BeginAsync first.");
+        await GuardAsync(
+            async () =>
+            {
+                if (_kept.Count > 0)
+                {
+                    await _prepared!.WriteAsync(transaction, _kept, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await EndBatchAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls the open batch back (nothing of it is written); does nothing when no batch is open.</summary>
+    public Task RollbackAsync() => EndBatchAsync();
+
+    // Runs one step of a batch; on any failure the batch is rolled back. A bad record is the caller's
+    // ArgumentException; after anything else the connection is dropped too (it may be broken or stuck: read-only
+    // fallback, a dropped server connection), so the next batch starts on a fresh one, and a store fault is raised as
+    // StoreUnavailableException.
+    private async Task GuardAsync(Func<Task> step)
+    {
         try
         {
-            if (_connection is null)
-            {
-                await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var transaction = await _database.Dialect.BeginWriteAsync(_connection!, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                await _prepared!.WriteAsync(transaction, batch, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await step().ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            await EndBatchAsync().ConfigureAwait(false);
+            throw;
         }
         catch (Exception e)
         {
-            // Disposing the transaction rolled it back (when it was begun); the connection may be broken or stuck
-            // (read-only fallback, a dropped server connection), so the next batch starts on a fresh one.
             await DisconnectAsync().ConfigureAwait(false);
             if (e is not StoreUnavailableException && _database.Dialect.Classify(e) is StoreFault fault)
             {
@@ -69,6 +153,16 @@ public sealed class PredictionLogAppender : IAsyncDisposable
             }
 
             throw;
+        }
+    }
+
+    private async Task EndBatchAsync()
+    {
+        _kept.Clear();
+        if (_transaction is { } transaction)
+        {
+            _transaction = null;
+            await transaction.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -107,6 +201,8 @@ public sealed class PredictionLogAppender : IAsyncDisposable
 
     private async Task DisconnectAsync()
     {
+        // Disposing an uncommitted transaction rolls it back.
+        await EndBatchAsync().ConfigureAwait(false);
         if (_prepared is { } prepared)
         {
             _prepared = null;

@@ -1,7 +1,11 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using LeadScoring.Storage.Sql;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
+using SQLitePCL;
 
 namespace LeadScoring.Storage.Predictions;
 
@@ -11,9 +15,9 @@ namespace LeadScoring.Storage.Predictions;
 /// </summary>
 internal abstract class PredictionWriter
 {
-    /// <summary>PostgreSQL: binary COPY; any other database: one prepared single-row INSERT per batch.</summary>
+    /// <summary>PostgreSQL: binary COPY; SQLite: one prepared single-row INSERT run for every row.</summary>
     public static PredictionWriter For(SqlDialect dialect) =>
-        dialect is PostgresDialect ? new CopyPredictionWriter() : new InsertPredictionWriter(dialect);
+        dialect is PostgresDialect ? new CopyPredictionWriter() : new SqlitePredictionWriter();
 
     public abstract Task WriteAsync(SqlSession session, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken);
 
@@ -29,83 +33,125 @@ internal abstract class PredictionWriter
 }
 
 /// <summary>
-/// One single-row <c>INSERT</c>, prepared once per connection and re-executed for every row with its parameters'
-/// values set in place. Microsoft.Data.Sqlite binds every parameter by name on each execution (a linear search in
-/// SQLite), so a multi-row statement's binding cost grows with the square of its variables; twelve variables bind in
-/// next to no time, and SQLite runs the prepared statement without parsing it again.
+/// SQLite: one single-row <c>INSERT</c>, prepared once per connection and re-run for every row with its values bound
+/// by position through SQLite's own API (SQLitePCL). Microsoft.Data.Sqlite binds each parameter by name and wraps
+/// every execution in a data reader, which cost more than SQLite's own insert (12 µs a row against 7 in the writer
+/// benchmark); the statement runs on the connection's handle inside the caller's transaction all the same.
 /// </summary>
-internal sealed class InsertPredictionWriter(SqlDialect dialect) : PredictionWriter
+internal sealed class SqlitePredictionWriter : PredictionWriter
 {
-    private static readonly string[] Names = PredictionSchema.InsertColumns.Select(c => "@" + c).ToArray();
-
     private static readonly string Statement =
-        $"INSERT INTO predictions ({string.Join(", ", PredictionSchema.InsertColumns)}) VALUES ({string.Join(", ", Names)})";
-
-    // One argument per column with its type; the values are set per row.
-    private static readonly SqlArg[] Arguments =
-    [
-        SqlArg.Text(Names[0], null), SqlArg.Text(Names[1], null), SqlArg.Text(Names[2], null), SqlArg.Text(Names[3], null),
-        SqlArg.Int(Names[4], null), SqlArg.Text(Names[5], null), SqlArg.Double(Names[6], null), SqlArg.Text(Names[7], null),
-        SqlArg.Long(Names[8], 0), SqlArg.Text(Names[9], null), SqlArg.Int(Names[10], null), SqlArg.Double(Names[11], null),
-    ];
+        $"INSERT INTO predictions ({string.Join(", ", PredictionSchema.InsertColumns)}) VALUES ({string.Join(", ", PredictionSchema.InsertColumns.Select((_, i) => "?" + (i + 1)))})";
 
     public override async Task WriteAsync(SqlSession session, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
     {
-        var command = session.Command(Statement, Arguments);
-        await using (command.ConfigureAwait(false))
+        var prepared = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
+        await using (prepared.ConfigureAwait(false))
         {
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(command, batch, cancellationToken).ConfigureAwait(false);
+            ((PreparedInsert)prepared).Write(batch, cancellationToken);
         }
     }
 
-    public override async Task<PreparedPredictionWriter> PrepareAsync(SqlSession session, CancellationToken cancellationToken)
+    public override Task<PreparedPredictionWriter> PrepareAsync(SqlSession session, CancellationToken cancellationToken)
     {
-        var command = session.Command(Statement, Arguments);
-        try
+        var db = ((SqliteConnection)session.Connection).Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, Statement, out var statement);
+        if (rc != raw.SQLITE_OK)
         {
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            return new PreparedInsert(this, command);
+            statement.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
-        catch
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
 
-    private async Task ExecuteAsync(DbCommand command, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
-    {
-        var p = command.Parameters;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var r = batch[i];
-            p[0].Value = r.RequestId;
-            p[1].Value = r.LeadId;
-            p[2].Value = dialect.TimeArg(Names[2], ToMicroseconds(r.ScoredAt)).Value;
-            p[3].Value = r.ModelName;
-            p[4].Value = r.ModelVersion;
-            p[5].Value = r.Arm;
-            p[6].Value = r.Score;
-            p[7].Value = r.Band;
-            p[8].Value = r.LatencyMicroseconds;
-            p[9].Value = r.FeaturesJson;
-            p[10].Value = r.ShadowModelVersion is int shadowVersion ? shadowVersion : DBNull.Value;
-            p[11].Value = r.ShadowScore is double shadowScore ? shadowScore : DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return Task.FromResult<PreparedPredictionWriter>(new PreparedInsert(db, statement));
     }
 
     /// <summary>The prepared INSERT, kept for the connection's life: SQLite keeps its compiled statement across transactions.</summary>
-    private sealed class PreparedInsert(InsertPredictionWriter writer, DbCommand command) : PreparedPredictionWriter
+    private sealed class PreparedInsert(sqlite3 db, sqlite3_stmt statement) : PreparedPredictionWriter
     {
+        // UTF-8 of the current text value; SQLite copies what is bound (SQLITE_TRANSIENT), so one buffer serves all.
+        private byte[] _text = new byte[1024];
+
+        public override bool WritesAtOnce => true;
+
         public override Task WriteAsync(DbTransaction transaction, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
         {
-            command.Transaction = transaction;
-            return writer.ExecuteAsync(command, batch, cancellationToken);
+            Write(batch, cancellationToken);
+            return Task.CompletedTask;
         }
 
-        public override ValueTask DisposeAsync() => command.DisposeAsync();
+        public void Write(IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken)
+        {
+            Span<byte> time = stackalloc byte[32];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var r = batch[i];
+                ToMicroseconds(r.ScoredAt).UtcDateTime.TryFormat(time, out var timeLength, SqliteDialect.TimeFormat, CultureInfo.InvariantCulture);
+                Check(raw.sqlite3_reset(statement));
+                Check(BindText(1, r.RequestId));
+                Check(BindText(2, r.LeadId));
+                Check(raw.sqlite3_bind_text(statement, 3, time[..timeLength]));
+                Check(BindText(4, r.ModelName));
+                Check(raw.sqlite3_bind_int(statement, 5, r.ModelVersion));
+                Check(BindText(6, r.Arm));
+                Check(raw.sqlite3_bind_double(statement, 7, r.Score));
+                Check(BindText(8, r.Band));
+                Check(raw.sqlite3_bind_int64(statement, 9, r.LatencyMicroseconds));
+                Check(BindText(10, r.FeaturesJson));
+                Check(r.ShadowModelVersion is int shadowVersion ? raw.sqlite3_bind_int(statement, 11, shadowVersion) : raw.sqlite3_bind_null(statement, 11));
+                Check(r.ShadowScore is double shadowScore ? raw.sqlite3_bind_double(statement, 12, shadowScore) : raw.sqlite3_bind_null(statement, 12));
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    // The statement's error is the connection's until it is reset: raise it first.
+                    var error = Error(rc);
+                    raw.sqlite3_reset(statement);
+                    throw error;
+                }
+            }
+
+            raw.sqlite3_reset(statement);
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            statement.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private int BindText(int index, string value)
+        {
+            var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+            if (most > _text.Length)
+            {
+                _text = new byte[Math.Max(most, _text.Length * 2)];
+            }
+
+            var length = Encoding.UTF8.GetBytes(value, _text);
+            return raw.sqlite3_bind_text(statement, index, _text.AsSpan(0, length));
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                throw Error(rc);
+            }
+        }
+
+        private SqliteException Error(int rc)
+        {
+            try
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+            catch (SqliteException e)
+            {
+                return e;
+            }
+
+            return new SqliteException($"SQLite error {rc}", rc);
+        }
     }
 }
 
@@ -151,6 +197,9 @@ internal sealed class CopyPredictionWriter : PredictionWriter
     /// <summary>COPY needs nothing prepared: each batch is one COPY on the kept connection, in the batch's transaction.</summary>
     private sealed class PreparedCopy(CopyPredictionWriter writer, DbConnection connection) : PreparedPredictionWriter
     {
+        // A COPY is a round trip: one per batch, with all its rows.
+        public override bool WritesAtOnce => false;
+
         public override Task WriteAsync(DbTransaction transaction, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken) =>
             writer.WriteAsync(new SqlSession(connection, transaction), batch, cancellationToken);
 
@@ -161,6 +210,9 @@ internal sealed class CopyPredictionWriter : PredictionWriter
 /// <summary>A <see cref="PredictionWriter"/> bound to one connection, for batch after batch: each call writes one batch in the given transaction.</summary>
 internal abstract class PreparedPredictionWriter : IAsyncDisposable
 {
+    /// <summary>True when writing a few rows at a time costs no more per row than one large write (SQLite's row-by-row INSERT; not COPY).</summary>
+    public abstract bool WritesAtOnce { get; }
+
     public abstract Task WriteAsync(DbTransaction transaction, IReadOnlyList<PredictionRecord> batch, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();

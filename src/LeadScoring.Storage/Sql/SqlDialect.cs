@@ -53,6 +53,12 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual Task LockForMigrationAsync(SqlSession session, string lockName, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Copies committed pages from a write-ahead log into the database file beside the writers, for a database that
+    /// has such a log under its own control (SQLite); false (nothing done) for any other.
+    /// </summary>
+    public virtual Task<bool> CheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     public abstract SqlArg TimeArg(string name, DateTimeOffset value);
 
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);

@@ -14,7 +14,8 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>How long a writer waits for another writer before giving up.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+    /// <summary>How an instant is kept: UTC text to the microsecond, so text order is time order.</summary>
+    public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
     private static readonly SqlTypes SqliteTypes = new("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "TEXT", "REAL");
 
@@ -24,7 +25,8 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>The database file at <paramref name="databasePath"/>, created (with its folder) on first use.</summary>
     /// <param name="databasePath">The file.</param>
     /// <param name="syncEveryCommit">synchronous=FULL (a commit survives power loss) or, when false, NORMAL (in WAL a commit survives a process crash).</param>
-    public SqliteDialect(string databasePath, bool syncEveryCommit = true)
+    /// <param name="checkpointPages">The write-ahead log's size in pages at which a committing writer copies it into the file (SQLite's default: 1,000).</param>
+    public SqliteDialect(string databasePath, bool syncEveryCommit = true, int checkpointPages = 1000)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = Path.GetFullPath(databasePath);
@@ -37,7 +39,10 @@ internal sealed class SqliteDialect : SqlDialect
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
         // FULL by default: stores write rarely, and a promotion must survive power loss.
-        _openPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(syncEveryCommit ? "FULL" : "NORMAL")};");
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointPages, 1);
+        _openPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(syncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA wal_autocheckpoint = {checkpointPages};");
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -86,6 +91,19 @@ internal sealed class SqliteDialect : SqlDialect
     public override async Task PrepareDatabaseAsync(SqlSession session, CancellationToken cancellationToken) =>
         // Persistent in the file; a no-op when already set.
         await session.ScalarAsync("PRAGMA journal_mode = WAL", [], cancellationToken).ConfigureAwait(false);
+
+    // PASSIVE: copies what no reader still needs without waiting for (or blocking) readers or the writer; the WAL
+    // starts over at the next commit after a checkpoint (this one or a writer's automatic one) copied all of it.
+    public override async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await new SqlSession(connection, null).ScalarAsync("PRAGMA wal_checkpoint(PASSIVE)", [], cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
 
     public override SqlArg TimeArg(string name, DateTimeOffset value) =>
         SqlArg.Text(name, value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));

@@ -314,6 +314,6 @@ public abstract class FeedbackContract : StoreContract<FeedbackStores>
         var versions = await Reader.Database.ReadAsync(
             (session, ct) => session.QueryAsync("SELECT component, MAX(version) FROM schema_versions GROUP BY component ORDER BY component", [], r => $"{r.GetString(0)}:{r.GetInt32(1)}", ct),
             CancellationToken.None);
-        Assert.Equal(["outcomes:1", "predictions:1"], versions);
+        Assert.Equal(["outcomes:1", "predictions:2"], versions);
     }
 }

@@ -326,6 +326,67 @@ public abstract class PredictionLogContract : StoreContract<PredictionLog>
     }
 
     [Fact]
+    public async Task A_batch_written_piece_by_piece_is_seen_by_no_one_until_its_commit_and_then_whole()
+    {
+        // Another instance, migrated before the batch holds the write lock.
+        await using var other = Open();
+        await other.InitializeAsync();
+        var appender = Log.OpenAppender();
+        await using (appender)
+        {
+            await appender.BeginAsync();
+            await appender.AddAsync(Records(3, i => Record(i, lead: "piece", at: Start.AddSeconds(i))));
+            await appender.AddAsync([Record(3, lead: "piece", at: Start.AddSeconds(3))]);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => appender.BeginAsync());
+
+            Assert.Equal(0, await other.CountAsync(Everything));
+            await appender.CommitAsync();
+            Assert.Equal(4, await other.CountAsync(Everything));
+
+            // A rolled-back batch leaves nothing, and the appender goes on with the next one.
+            await appender.BeginAsync();
+            await appender.AddAsync([Record(4, lead: "piece", at: Start.AddSeconds(4))]);
+            await appender.RollbackAsync();
+            await Assert.ThrowsAsync<InvalidOperationException>(() => appender.CommitAsync());
+            await appender.BeginAsync();
+            await appender.AddAsync([Record(5, lead: "piece", at: Start.AddSeconds(5))]);
+            await appender.CommitAsync();
+        }
+
+        Assert.Equal([0, 1, 2, 3, 5], (await Log.GetByLeadAsync("piece")).Select(p => p.Record.ScoredAt.Subtract(Start).Seconds));
+    }
+
+    [Fact]
+    public async Task A_bad_record_added_to_an_open_batch_rolls_the_whole_batch_back()
+    {
+        var appender = Log.OpenAppender();
+        await using (appender)
+        {
+            await appender.BeginAsync();
+            await appender.AddAsync([Record(1)]);
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => appender.AddAsync([Record(2), Record(3) with { Score = 2 }]));
+
+            Assert.Contains("[1].Score", error.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => appender.CommitAsync());
+            Assert.True(appender.IsConnected);
+            await appender.AppendAsync([Record(4)]);
+        }
+
+        Assert.Equal(["req-4"], (await Log.ReadPageAsync(Everything, null, 10)).Rows.Select(p => p.Record.RequestId));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_copies_the_log_into_its_file_where_the_database_has_a_write_ahead_log()
+    {
+        await Log.AppendAsync(Records(50));
+
+        var checkpointed = await Log.CheckpointAsync();
+
+        Assert.Equal(Log.Provider == "sqlite", checkpointed);
+        Assert.Equal(50, await Open().CountAsync(Everything));
+    }
+
+    [Fact]
     public async Task An_appender_on_a_read_only_store_throws_the_same_read_only_fault_as_append()
     {
         await Log.AppendAsync([Record(1)]);
