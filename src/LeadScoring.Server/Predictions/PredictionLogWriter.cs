@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Server.Predictions;
 
 /// <summary>
-/// The one writer of the prediction log (group commit): takes whatever the queue holds, whole requests up to
-/// <see cref="PredictionLoggingOptions.MaxBatchSize"/> records, appends them in one transaction, and only then
-/// completes their requests (committed, or the failure), so a 200 means committed. At shutdown the queue is closed
-/// and drained: every accepted record is committed or its request is failed. Logs one summary line when it ends.
+/// The one writer of the prediction log (group commit): opens a transaction, writes each request's records as it takes
+/// them from the queue (whole requests, up to <see cref="PredictionLoggingOptions.MaxBatchSize"/> records) while the
+/// requests behind are still being scored, commits when the queue runs dry, and only then completes their requests
+/// (committed, or the failure), so a 200 means committed. At shutdown the queue is closed and drained: every accepted
+/// record is committed or its request is failed. Logs one summary line when it ends.
 /// </summary>
 internal sealed partial class PredictionLogWriter(
     PredictionQueue queue,
@@ -74,35 +75,22 @@ internal sealed partial class PredictionLogWriter(
     private void Run()
     {
         var maxBatch = options.Value.MaxBatchSize;
-        var batch = new List<PredictionRecord>(maxBatch);
         var units = new List<PendingPredictions>();
         var reader = queue.Reader;
         var started = time.GetTimestamp();
         // One kept connection (and prepared INSERT) for every batch; a failed batch drops it and the next reopens.
         using var appender = new AppenderLease(log.OpenAppender());
+        using var checkpointer = new PredictionLogCheckpointer(log, time, logger);
+        checkpointer.Start();
         // Not stopped by stoppingToken: the loop ends when the closed queue is empty, so nothing accepted is dropped.
         // Blocks only when the queue is empty; under load the next batch is already waiting when a commit ends.
         while (reader.TryPeek(out _) || WaitForWork(reader, appender.Appender))
         {
-            Take(reader, batch, units, maxBatch);
-            // Under load more requests are about to hand in their records: letting them run first gives one
-            // transaction more rows (a commit costs about the same for 2 rows as for 50: it rewrites the pages it
-            // touched). Stops as soon as a round brings nothing, after GatherRounds rounds or GatherWindow, whichever
-            // comes first.
-            var gathering = time.GetTimestamp();
-            for (var round = 0; round < GatherRounds && batch.Count < maxBatch && time.GetElapsedTime(gathering) < GatherWindow; round++)
+            if (Write(appender.Appender, reader, units, maxBatch))
             {
-                var before = batch.Count;
-                Thread.Yield();
-                Take(reader, batch, units, maxBatch);
-                if (batch.Count == before)
-                {
-                    break;
-                }
+                checkpointer.Committed();
             }
 
-            Write(appender.Appender, batch, units);
-            batch.Clear();
             units.Clear();
         }
 
@@ -133,31 +121,69 @@ internal sealed partial class PredictionLogWriter(
         return reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
-    // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.
-    private static void Take(System.Threading.Channels.ChannelReader<PendingPredictions> reader, List<PredictionRecord> batch, List<PendingPredictions> units, int maxBatch)
+    // The next unit for a batch of `rows` rows, or false when none comes within a short gather. Under load more
+    // requests are about to hand in their records: letting them run first (a few yields, GatherRounds at most, within
+    // GatherWindow) gives one transaction more rows, and a commit costs about the same for 2 rows as for 50 (it
+    // rewrites the pages it touched). Whole units only: a request's records go into one transaction, even when it
+    // alone exceeds the batch size.
+    private bool TryTake(System.Threading.Channels.ChannelReader<PendingPredictions> reader, int rows, int maxBatch, out PendingPredictions unit)
     {
-        while (reader.TryPeek(out var next) && (batch.Count == 0 || batch.Count + next.Records.Length <= maxBatch) && reader.TryRead(out _))
+        var gathering = 0L;
+        for (var round = 0; ; round++)
         {
-            units.Add(next);
-            batch.AddRange(next.Records);
+            if (reader.TryPeek(out unit!))
+            {
+                return (rows == 0 || rows + unit.Records.Length <= maxBatch) && reader.TryRead(out _);
+            }
+
+            if (round == 0)
+            {
+                gathering = time.GetTimestamp();
+            }
+            else if (round >= GatherRounds || time.GetElapsedTime(gathering) >= GatherWindow)
+            {
+                return false;
+            }
+
+            Thread.Yield();
         }
     }
 
-    private void Write(PredictionLogAppender appender, List<PredictionRecord> batch, List<PendingPredictions> units)
+    // One batch: each unit is written as it is taken, while the requests behind it are still being scored, so when
+    // the queue runs dry only the commit is left for the batch's requests to wait for. True when it committed.
+    private bool Write(PredictionLogAppender appender, System.Threading.Channels.ChannelReader<PendingPredictions> reader, List<PendingPredictions> units, int maxBatch)
     {
         var began = time.GetTimestamp();
         PredictionLogFailure? failure = null;
+        var rows = 0;
         try
         {
-            // Synchronous on SQLite; on PostgreSQL this dedicated thread waits for the round trip.
-            appender.AppendAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+            // Synchronous on SQLite; on PostgreSQL this dedicated thread waits for the round trips.
+            appender.BeginAsync(CancellationToken.None).GetAwaiter().GetResult();
+            while (rows < maxBatch && TryTake(reader, rows, maxBatch, out var unit))
+            {
+                units.Add(unit);
+                rows += unit.Records.Length;
+                appender.AddAsync(unit.Records, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            appender.CommitAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            appender.RollbackAsync().GetAwaiter().GetResult();
+            // The batch fails with what is waiting now (at least one unit, even when the batch could not begin), so a
+            // store that is down answers every waiting request instead of this loop retrying the same unit.
+            while (rows < maxBatch && reader.TryPeek(out var waiting) && (rows == 0 || rows + waiting.Records.Length <= maxBatch) && reader.TryRead(out _))
+            {
+                units.Add(waiting);
+                rows += waiting.Records.Length;
+            }
+
             failure = Describe(e);
             if (status.LastFailure is null)
             {
-                LogWriteFailed(logger, batch.Count, failure.Cause, e);
+                LogWriteFailed(logger, rows, failure.Cause, e);
             }
         }
 
@@ -169,10 +195,10 @@ internal sealed partial class PredictionLogWriter(
                 LogRecovered(logger, _failedBatches);
             }
 
-            _rows += batch.Count;
+            _rows += rows;
             _batches++;
-            _largestBatch = Math.Max(_largestBatch, batch.Count);
-            metrics.Committed(batch.Count);
+            _largestBatch = Math.Max(_largestBatch, rows);
+            metrics.Committed(rows);
             status.BatchCommitted();
         }
         else
@@ -190,6 +216,7 @@ internal sealed partial class PredictionLogWriter(
         }
 
         queue.Release(room);
+        return failure is null;
     }
 
     private static PredictionLogFailure Describe(Exception e) => StoreFaults.Classify(e) is { } fault
@@ -204,7 +231,7 @@ internal sealed partial class PredictionLogWriter(
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "prediction log writer: {Rows} rows in {Batches} batches (mean {MeanBatch:F1}, max {MaxBatch} rows per batch); {RowsPerSecond} rows/s while writing ({BusySeconds:F2} s busy of {UpSeconds:F1} s); {FailedBatches} batches failed")]
+        Message = "prediction log writer: {Rows} rows in {Batches} batches (mean {MeanBatch:F1}, max {MaxBatch} rows per batch); {RowsPerSecond} rows/s while a batch was open ({BusySeconds:F2} s of {UpSeconds:F1} s); {FailedBatches} batches failed")]
     private static partial void LogWriterSummary(ILogger logger, long rows, long batches, double meanBatch, int maxBatch, string rowsPerSecond, double busySeconds, double upSeconds, long failedBatches);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "the prediction log cannot be written: {Cause}; a batch of {Rows} rows failed (further failures are not logged until a batch commits again)")]
