@@ -98,7 +98,7 @@ public sealed class PredictionLogAppender : IAsyncDisposable
                     PredictionValidation.Validate(records);
                 }
 
-                if (_prepared!.WritesAtOnce)
+                if (_prepared!.WritesPieceByPiece)
                 {
                     await _prepared.WriteAsync(transaction, records, cancellationToken).ConfigureAwait(false);
                 }
