@@ -67,16 +67,20 @@ public sealed class PredictionLogAppender : IAsyncDisposable
             throw new InvalidOperationException("A batch is already open: commit or roll it back first.");
         }
 
-        await GuardAsync(
-            async () =>
+        try
+        {
+            if (_connection is null)
             {
-                if (_connection is null)
-                {
-                    await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-                _transaction = await _database.Dialect.BeginWriteAsync(_connection!, cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            _transaction = await _database.Dialect.BeginWriteAsync(_connection!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>
@@ -90,69 +94,69 @@ public sealed class PredictionLogAppender : IAsyncDisposable
     private async Task AddRecordsAsync(IReadOnlyList<PredictionRecord> records, bool validate, CancellationToken cancellationToken)
     {
         var transaction = _transaction ?? throw new InvalidOperationException("No batch is open: call BeginAsync first.");
-        await GuardAsync(
-            async () =>
+        try
+        {
+            if (validate)
             {
-                if (validate)
-                {
-                    PredictionValidation.Validate(records);
-                }
+                PredictionValidation.Validate(records);
+            }
 
-                if (_prepared!.WritesPieceByPiece)
-                {
-                    await _prepared.WriteAsync(transaction, records, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    _kept.AddRange(records);
-                }
-            }).ConfigureAwait(false);
+            if (_prepared!.WritesPieceByPiece)
+            {
+                await _prepared.WriteAsync(transaction, records, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _kept.AddRange(records);
+            }
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Commits the open batch: when this returns, every record added is committed; when it throws, none is.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         var transaction = _transaction ?? throw new InvalidOperationException("No batch is open: call BeginAsync first.");
-        await GuardAsync(
-            async () =>
+        try
+        {
+            if (_kept.Count > 0)
             {
-                if (_kept.Count > 0)
-                {
-                    await _prepared!.WriteAsync(transaction, _kept, cancellationToken).ConfigureAwait(false);
-                }
+                await _prepared!.WriteAsync(transaction, _kept, cancellationToken).ConfigureAwait(false);
+            }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                await EndBatchAsync().ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await EndBatchAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Rolls the open batch back (nothing of it is written); does nothing when no batch is open.</summary>
     public Task RollbackAsync() => EndBatchAsync();
 
-    // Runs one step of a batch; on any failure the batch is rolled back. A bad record is the caller's
+    // After a step of a batch failed (the caller rethrows): the batch is rolled back. A bad record is the caller's
     // ArgumentException; after anything else the connection is dropped too (it may be broken or stuck: read-only
     // fallback, a dropped server connection), so the next batch starts on a fresh one, and a store fault is raised as
-    // StoreUnavailableException.
-    private async Task GuardAsync(Func<Task> step)
+    // StoreUnavailableException instead. A try/catch per step rather than a delegate: AddAsync runs once per request.
+    private async Task FailAsync(Exception e)
     {
-        try
-        {
-            await step().ConfigureAwait(false);
-        }
-        catch (ArgumentException)
+        if (e is ArgumentException)
         {
             await EndBatchAsync().ConfigureAwait(false);
-            throw;
+            return;
         }
-        catch (Exception e)
-        {
-            await DisconnectAsync().ConfigureAwait(false);
-            if (e is not StoreUnavailableException && _database.Dialect.Classify(e) is StoreFault fault)
-            {
-                throw _database.Unavailable(fault, e);
-            }
 
-            throw;
+        await DisconnectAsync().ConfigureAwait(false);
+        if (e is not StoreUnavailableException && _database.Dialect.Classify(e) is StoreFault fault)
+        {
+            throw _database.Unavailable(fault, e);
         }
     }
 
