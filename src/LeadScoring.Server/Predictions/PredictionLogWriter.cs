@@ -124,8 +124,7 @@ internal sealed partial class PredictionLogWriter(
     // The next unit for a batch of `rows` rows, or false when none comes within a short gather. Under load more
     // requests are about to hand in their records: letting them run first (a few yields, GatherRounds at most, within
     // GatherWindow) gives one transaction more rows, and a commit costs about the same for 2 rows as for 50 (it
-    // rewrites the pages it touched). Whole units only: a request's records go into one transaction, even when it
-    // alone exceeds the batch size.
+    // rewrites the pages it touched).
     private bool TryTake(System.Threading.Channels.ChannelReader<PendingPredictions> reader, int rows, int maxBatch, out PendingPredictions unit)
     {
         var gathering = 0L;
@@ -133,7 +132,7 @@ internal sealed partial class PredictionLogWriter(
         {
             if (reader.TryPeek(out unit!))
             {
-                return (rows == 0 || rows + unit.Records.Length <= maxBatch) && reader.TryRead(out _);
+                return Fits(unit, rows, maxBatch) && reader.TryRead(out _);
             }
 
             if (round == 0)
@@ -148,6 +147,9 @@ internal sealed partial class PredictionLogWriter(
             Thread.Yield();
         }
     }
+
+    // Whole units only: a request's records go into one transaction, even when it alone exceeds the batch size.
+    private static bool Fits(PendingPredictions unit, int rows, int maxBatch) => rows == 0 || rows + unit.Records.Length <= maxBatch;
 
     // One batch: each unit is written as it is taken, while the requests behind it are still being scored, so when
     // the queue runs dry only the commit is left for the batch's requests to wait for. True when it committed.
@@ -174,7 +176,7 @@ internal sealed partial class PredictionLogWriter(
             appender.RollbackAsync().GetAwaiter().GetResult();
             // The batch fails with what is waiting now (at least one unit, even when the batch could not begin), so a
             // store that is down answers every waiting request instead of this loop retrying the same unit.
-            while (rows < maxBatch && reader.TryPeek(out var waiting) && (rows == 0 || rows + waiting.Records.Length <= maxBatch) && reader.TryRead(out _))
+            while (rows < maxBatch && reader.TryPeek(out var waiting) && Fits(waiting, rows, maxBatch) && reader.TryRead(out _))
             {
                 units.Add(waiting);
                 rows += waiting.Records.Length;
