@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using LeadScoring.Server.Registry;
 using Microsoft.Extensions.Options;
@@ -11,8 +10,7 @@ public sealed class IngestKey(IOptions<IngestOptions> options)
     private readonly byte[]? _key = options.Value.Key is { Length: > 0 } key ? Encoding.UTF8.GetBytes(key) : null;
 
     /// <summary>True when <paramref name="candidate"/> is the ingest key; never for an empty candidate or without a key.</summary>
-    public bool Matches(string? candidate) =>
-        _key is not null && !string.IsNullOrEmpty(candidate) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _key);
+    public bool Matches(string? candidate) => AdminKey.Matches(_key, candidate);
 }
 
 /// <summary>

@@ -33,8 +33,14 @@ public sealed partial class AdminKey
     }
 
     /// <summary>True when <paramref name="candidate"/> is the key (compared in constant time); never for an empty candidate.</summary>
-    public bool Matches(string? candidate) =>
-        !string.IsNullOrEmpty(candidate) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _key);
+    public bool Matches(string? candidate) => Matches(_key, candidate);
+
+    /// <summary>
+    /// True when <paramref name="candidate"/> is <paramref name="key"/> (UTF-8, compared in constant time); never for an
+    /// empty candidate or a null key. Every API key (admin, ingest) is checked this one way.
+    /// </summary>
+    internal static bool Matches(byte[]? key, string? candidate) =>
+        key is not null && !string.IsNullOrEmpty(candidate) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), key);
 
     private static string Read(string path)
     {
