@@ -34,6 +34,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
     private readonly SqlComponent _store;
     private readonly SqlDialect _dialect;
     private readonly RegistryStatements _statements;
+    private readonly RegistryChanges _changes;
 
     /// <summary>The registry on <paramref name="database"/>; the registry owns it and disposes it.</summary>
     internal ModelRegistry(SqlDatabase database)
@@ -41,6 +42,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
         _store = new SqlComponent(database, RegistrySchema.Component, RegistrySchema.Steps);
         _dialect = _store.Dialect;
         _statements = new RegistryStatements(_dialect);
+        _changes = new RegistryChanges(_dialect, _statements);
     }
 
     /// <summary>"sqlite" or "postgres".</summary>
@@ -231,45 +233,11 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
         return await WriteAsync(
             async (session, ct) =>
             {
-                var modelId = await _statements.LockModelAsync(session, modelName, ct).ConfigureAwait(false);
-                var current = await RegistryStatements.RequireStageAsync(session, modelId, modelName, version, ct).ConfigureAwait(false);
-                if (current == stage)
+                if (await _changes.TransitionAsync(session, modelName, version, stage, actor, reason, _store.Database.Now(), ct).ConfigureAwait(false))
                 {
-                    return await _statements.RequireVersionAsync(session, modelName, version, ct).ConfigureAwait(false);
+                    await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
                 }
 
-                var now = _store.Database.Now();
-                if (stage == ModelStage.Production)
-                {
-                    var previous = await RegistryStatements.ProductionVersionAsync(session, modelId, ct).ConfigureAwait(false);
-                    if (previous is int p)
-                    {
-                        await _statements.SetStageAsync(session, modelId, p, ModelStage.Archived, now, ct).ConfigureAwait(false);
-                        await _statements.AuditAsync(session, now, actor, modelName, p, "stage", null, nameof(ModelStage.Production), nameof(ModelStage.Archived), reason, ct).ConfigureAwait(false);
-                    }
-
-                    await _statements.SetStageAsync(session, modelId, version, ModelStage.Production, now, ct).ConfigureAwait(false);
-                    await _statements.AuditAsync(session, now, actor, modelName, version, "stage", null, current.ToString(), stage.ToString(), reason, ct).ConfigureAwait(false);
-                    await session.ExecuteAsync(
-                        "INSERT INTO production_history (model_id, version, promoted_at, promoted_by) VALUES (@id, @version, @now, @actor)",
-                        [SqlArg.Long("@id", modelId), SqlArg.Int("@version", version), _dialect.TimeArg("@now", now), SqlArg.Text("@actor", actor)],
-                        ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _statements.SetStageAsync(session, modelId, version, stage, now, ct).ConfigureAwait(false);
-                    await _statements.AuditAsync(session, now, actor, modelName, version, "stage", null, current.ToString(), stage.ToString(), reason, ct).ConfigureAwait(false);
-                    if (current == ModelStage.Production)
-                    {
-                        var top = await RegistryStatements.HistoryTopAsync(session, modelId, 1, ct).ConfigureAwait(false);
-                        if (top.Count == 1 && top[0].Version == version)
-                        {
-                            await RegistryStatements.DeleteHistoryEntryAsync(session, top[0].Id, ct).ConfigureAwait(false);
-                        }
-                    }
-                }
-
-                await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
                 return await _statements.RequireVersionAsync(session, modelName, version, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
@@ -287,29 +255,11 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
         return await WriteAsync(
             async (session, ct) =>
             {
-                var modelId = await _statements.LockModelAsync(session, modelName, ct).ConfigureAwait(false);
-                await RegistryStatements.RequireStageAsync(session, modelId, modelName, version, ct).ConfigureAwait(false);
-                var previous = await session.ScalarInt32Async(
-                    "SELECT version FROM model_aliases WHERE model_id = @id AND alias = @alias",
-                    [SqlArg.Long("@id", modelId), SqlArg.Text("@alias", alias)],
-                    ct).ConfigureAwait(false);
-                if (previous == version)
+                if (await _changes.SetAliasAsync(session, modelName, alias, version, actor, reason, _store.Database.Now(), ct).ConfigureAwait(false))
                 {
-                    return await _statements.RequireVersionAsync(session, modelName, version, ct).ConfigureAwait(false);
+                    await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
                 }
 
-                var now = _store.Database.Now();
-                await session.ExecuteAsync(
-                    """
-                    INSERT INTO model_aliases (model_id, alias, version, updated_at, updated_by)
-                    VALUES (@id, @alias, @version, @now, @actor)
-                    ON CONFLICT (model_id, alias) DO UPDATE
-                    SET version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
-                    """,
-                    [SqlArg.Long("@id", modelId), SqlArg.Text("@alias", alias), SqlArg.Int("@version", version), _dialect.TimeArg("@now", now), SqlArg.Text("@actor", actor)],
-                    ct).ConfigureAwait(false);
-                await _statements.AuditAsync(session, now, actor, modelName, version, "alias-set", alias, VersionText(previous), VersionText(version), reason, ct).ConfigureAwait(false);
-                await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
                 return await _statements.RequireVersionAsync(session, modelName, version, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
@@ -336,7 +286,7 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
                     return false;
                 }
 
-                await _statements.AuditAsync(session, _store.Database.Now(), actor, modelName, previous, "alias-removed", alias, VersionText(previous), null, reason, ct).ConfigureAwait(false);
+                await _statements.AuditAsync(session, _store.Database.Now(), actor, modelName, previous, "alias-removed", alias, RegistryChanges.VersionText(previous), null, reason, ct).ConfigureAwait(false);
                 await RegistryStatements.BumpChangeTokenAsync(session, ct).ConfigureAwait(false);
                 return true;
             },
@@ -430,8 +380,6 @@ public sealed class ModelRegistry : IModelRegistry, IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _store.DisposeAsync();
-
-    private static string? VersionText(int? version) => version?.ToString(CultureInfo.InvariantCulture);
 
     private Task<T> ReadAsync<T>(Func<SqlSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         _store.ReadAsync(work, cancellationToken);
