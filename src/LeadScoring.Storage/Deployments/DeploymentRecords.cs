@@ -83,6 +83,15 @@ public sealed record Deployment(
         DeploymentMode.AB or DeploymentMode.Shadow => true,
         _ => false,
     };
+
+    /// <summary>Value equality, steps compared element by element (a record would compare the list's reference).</summary>
+    public bool Equals(Deployment? other) =>
+        other is not null
+        && (Id, ModelName, ChampionVersion, ChallengerVersion, Mode, Share, Step, StepStartedAt, AutoPromote, Salt, State, Reason, CreatedAt, CreatedBy, UpdatedAt, EndedAt)
+            == (other.Id, other.ModelName, other.ChampionVersion, other.ChallengerVersion, other.Mode, other.Share, other.Step, other.StepStartedAt, other.AutoPromote, other.Salt, other.State, other.Reason, other.CreatedAt, other.CreatedBy, other.UpdatedAt, other.EndedAt)
+        && Steps.SequenceEqual(other.Steps);
+
+    public override int GetHashCode() => HashCode.Combine(Id, State, Step, UpdatedAt);
 }
 
 /// <summary>
