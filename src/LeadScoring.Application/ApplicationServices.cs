@@ -1,3 +1,4 @@
+using LeadScoring.Application.Deployments;
 using LeadScoring.Application.Registration;
 using LeadScoring.Application.Training;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,14 +10,15 @@ namespace LeadScoring.Application;
 public static class ApplicationServices
 {
     /// <summary>
-    /// Adds the use cases. The host provides what they stand on: an <see cref="Storage.Registry.IModelRegistry"/>
-    /// and its <see cref="TimeProvider"/> (the real clock is chosen at the outer edge, by the host, never here).
+    /// Adds the use cases. The host provides what they stand on: an <see cref="Storage.Registry.IModelRegistry"/>,
+    /// a <see cref="Storage.Deployments.DeploymentStore"/> and its <see cref="TimeProvider"/> (the real clock is chosen at the outer edge, by the host, never here).
     /// </summary>
     public static IServiceCollection AddLeadScoringApplication(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<ModelRegistration>();
         services.TryAddSingleton<TrainAndRegister>();
+        services.TryAddSingleton<DeploymentUseCases>();
         return services;
     }
 }

@@ -55,6 +55,7 @@ internal static class CliHost
         services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => FeedbackReaderFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
