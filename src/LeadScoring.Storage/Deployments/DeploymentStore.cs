@@ -185,7 +185,8 @@ public sealed class DeploymentStore : IAsyncDisposable
             async (session, ended, now, ct) =>
             {
                 await _statements.EventAsync(session, id, now, actor, DeploymentNames.RolledBack, reason, figuresJson, ct).ConfigureAwait(false);
-                var summary = Text($"{ended.ModelName}: {DeploymentNames.Of(ended.Mode)} deployment {id} of v{ended.ChallengerVersion} against v{ended.ChampionVersion} rolled back to the champion: {reason}");
+                var challenger = ended.ChallengerVersion is int v ? Text($"v{v}") : "no challenger";
+                var summary = Text($"{ended.ModelName}: {DeploymentNames.Of(ended.Mode)} deployment {id} of {challenger} against v{ended.ChampionVersion} rolled back to the champion: {reason}");
                 await _statements.AlertAsync(session, id, now, DeploymentNames.Critical, DeploymentNames.RolledBackAlert, summary, figuresJson, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
