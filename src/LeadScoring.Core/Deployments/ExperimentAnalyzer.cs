@@ -1,0 +1,90 @@
+namespace LeadScoring.Core.Deployments;
+
+/// <summary>Whether the experiment's figures can be trusted.</summary>
+public enum ExperimentStatus
+{
+    /// <summary>No sign of a broken split.</summary>
+    Ok,
+
+    /// <summary>Sample-ratio mismatch: the observed split departs from the configured one; the recommendation is withheld.</summary>
+    Broken,
+}
+
+/// <summary>The analysis of a deployment's experiment at one look.</summary>
+/// <param name="Design">Split or shadow.</param>
+/// <param name="Status">Ok, or broken by a sample-ratio mismatch.</param>
+/// <param name="Champion">The champion's summary.</param>
+/// <param name="Challenger">The challenger's summary (in shadow: its scores on the same leads).</param>
+/// <param name="Difference">Challenger against champion (split only; null for shadow).</param>
+/// <param name="SampleRatio">The sample-ratio check (split only; null when it cannot be judged).</param>
+/// <param name="Shadow">Score agreement and the diff report (shadow only, null without pairs).</param>
+/// <param name="Recommendation">Continue, promote, stop or withheld, with the reason.</param>
+public sealed record ExperimentAnalysis(
+    ExperimentDesign Design,
+    ExperimentStatus Status,
+    ArmSummary Champion,
+    ArmSummary Challenger,
+    ArmDifference? Difference,
+    SampleRatioCheck? SampleRatio,
+    ShadowAgreement? Shadow,
+    Recommendation Recommendation)
+{
+    /// <summary>The wire name of the status: "ok" or "broken".</summary>
+    public string StatusName => Status.ToString().ToLowerInvariant();
+}
+
+/// <summary>
+/// The experiment analysis of issue 8: per-arm summaries, the differences with always-valid tests, the
+/// sample-ratio check, shadow agreement, and a recommendation. Pure and stateless: the caller re-runs it at
+/// every look on everything observed since the experiment started. Decisions use only the mixture SPRT's
+/// always-valid p-values, whose chance of ever crossing α over all looks is at most α, so looking daily (or
+/// every minute) does not inflate false promotions the way re-running a fixed-horizon test does.
+/// </summary>
+public static class ExperimentAnalyzer
+{
+    /// <summary>Analyses one look.</summary>
+    public static ExperimentAnalysis Analyze(ExperimentInput input, ExperimentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return input.Design == ExperimentDesign.Shadow ? AnalyzeShadow(input, options) : AnalyzeSplit(input, options);
+    }
+
+    private static ExperimentAnalysis AnalyzeSplit(ExperimentInput input, ExperimentOptions options)
+    {
+        if (!(input.ChallengerShare >= 0 && input.ChallengerShare <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), input.ChallengerShare, "the challenger share must lie in [0, 1]");
+        }
+
+        var champion = ArmSummary.Of(input.ChampionLeads, input.ChampionTraffic, options.ConfidenceLevel);
+        var challenger = ArmSummary.Of(input.ChallengerLeads, input.ChallengerTraffic, options.ConfidenceLevel);
+        var srm = SampleRatioCheck.Of(champion.Leads, challenger.Leads, input.ChallengerShare, options.SampleRatioAlpha);
+        var difference = ArmDifference.Of(ArmSample.Labelled(input.ChampionLeads), ArmSample.Labelled(input.ChallengerLeads), options);
+        var metrics = new[] { difference.Conversion, difference.RevenuePerLead, difference.RocAuc }.OfType<MetricComparison>().ToList();
+        var recommendation = Recommendation.Decide(srm, metrics, champion, challenger, difference.SampleSize, options);
+        var status = srm is { Mismatch: true } ? ExperimentStatus.Broken : ExperimentStatus.Ok;
+        return new ExperimentAnalysis(ExperimentDesign.Split, status, champion, challenger, difference, srm, null, recommendation);
+    }
+
+    private static ExperimentAnalysis AnalyzeShadow(ExperimentInput input, ExperimentOptions options)
+    {
+        var championLeads = new List<LeadObservation>(input.Pairs.Count);
+        var challengerLeads = new List<LeadObservation>(input.Pairs.Count);
+        foreach (var pair in input.Pairs)
+        {
+            championLeads.Add(new LeadObservation(pair.ChampionScore, pair.ChampionBand, null, pair.Converted, pair.Revenue));
+            challengerLeads.Add(new LeadObservation(pair.ChallengerScore, pair.ChallengerBand, null, pair.Converted, pair.Revenue));
+        }
+
+        var champion = ArmSummary.Of(championLeads, input.ChampionTraffic, options.ConfidenceLevel);
+        var challenger = ArmSummary.Of(challengerLeads, input.ChallengerTraffic, options.ConfidenceLevel);
+        var agreement = input.Pairs.Count > 0 ? ShadowAgreement.Of(input.Pairs, options) : null;
+
+        // The same leads and the same outcomes: only the ranking can differ, so AUC (paired, DeLong) is the decision metric.
+        var metrics = agreement?.RocAuc is { } auc ? new List<MetricComparison> { auc } : [];
+        var recommendation = Recommendation.Decide(null, metrics, champion, challenger, null, options);
+        return new ExperimentAnalysis(ExperimentDesign.Shadow, ExperimentStatus.Ok, champion, challenger, null, null, agreement, recommendation);
+    }
+}
