@@ -78,11 +78,11 @@ internal sealed class ArmSample
         return se * se;
     }
 
-    /// <summary>Mean and sample variance (ddof = 1) of revenue per labelled lead; null below two labelled leads.</summary>
-    public (double Mean, double Variance)? RevenueMoments()
+    /// <summary>Mean and sample variance (ddof = 1; NaN for one lead) of revenue per labelled lead; null below <paramref name="minimumLeads"/>.</summary>
+    public (double Mean, double Variance)? RevenueMoments(int minimumLeads = 2)
     {
         long n = Labels.Length;
-        if (n < 2)
+        if (n < Math.Max(1, minimumLeads))
         {
             return null;
         }
@@ -100,6 +100,6 @@ internal sealed class ArmSample
             squares.Add((r - mean) * (r - mean));
         }
 
-        return (mean, squares.Value / (n - 1));
+        return (mean, n > 1 ? squares.Value / (n - 1) : double.NaN);
     }
 }

@@ -42,29 +42,16 @@ public sealed record ArmSummary(
         }
 
         var labelled = ArmSample.Labelled(leads);
-        long conversions = 0;
-        var revenue = new CompensatedSum(0);
-        var anyRevenue = false;
-        foreach (var lead in labelled.Leads)
-        {
-            conversions += lead.Converted == true ? 1 : 0;
-            if (lead.Revenue is { } r)
-            {
-                revenue.Add(r);
-                anyRevenue = true;
-            }
-        }
-
-        long n = labelled.Leads.Count;
-        double? rate = n > 0 ? (double)conversions / n : null;
+        long n = labelled.Labels.Length;
+        double? rate = n > 0 ? (double)labelled.Conversions / n : null;
         var latency = traffic.Latency ?? LatencyOf(leads);
         return new ArmSummary(
             leads.Count,
             n,
-            conversions,
+            labelled.Conversions,
             rate,
-            n > 0 ? Wilson(conversions, n, confidenceLevel) : null,
-            anyRevenue ? revenue.Value / n : null,
+            n > 0 ? Wilson(labelled.Conversions, n, confidenceLevel) : null,
+            labelled.AnyRevenue ? labelled.RevenueMoments(minimumLeads: 1)!.Value.Mean : null,
             labelled.Auc(),
             latency?.P50Ms,
             latency?.P95Ms,

@@ -63,6 +63,15 @@ public sealed class ShadowAgreementTests
     }
 
     [Fact]
+    public void Spearman_gives_tied_scores_their_mean_rank()
+    {
+        // Champion 1 1 2 3 → ranks 1.5 1.5 3 4; challenger 1 2 2 3 → 1 2.5 2.5 4; Pearson of the ranks = 3.75/4.5.
+        ShadowPair[] tied = [new(1, 1, "a", "a", null), new(1, 2, "a", "a", null), new(2, 2, "a", "a", null), new(3, 3, "a", "a", null)];
+
+        Assert.Equal(3.75 / 4.5, ShadowAgreement.Of(tied, ExperimentOptions.Default).Spearman!.Value, 12);
+    }
+
+    [Fact]
     public void Identical_scores_agree_completely()
     {
         var same = Pairs.Select(p => p with { ChallengerScore = p.ChampionScore, ChallengerBand = p.ChampionBand }).ToArray();
