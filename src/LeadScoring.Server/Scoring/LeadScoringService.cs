@@ -47,14 +47,17 @@ public readonly record struct ScoringOutcome<T>(ScoringStatus Status, T? Scored,
 /// answers and each committed lead is offered to the <see cref="ShadowScorer"/>. Every lead of a deployment is counted
 /// in the <see cref="ArmCounters"/>.
 /// </summary>
-public sealed class LeadScoringService(
+public sealed partial class LeadScoringService(
     ServingState serving,
     IOptions<ScoringOptions> options,
     PredictionRecorder recorder,
     ArmCounters counters,
     ShadowScorer shadow,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<LeadScoringService> logger)
 {
+    private long _challengerErrors;
+
     private readonly ScoringOptions _options = options.Value;
 
     /// <summary>The score bands, parsed at start-up.</summary>
@@ -178,6 +181,11 @@ public sealed class LeadScoringService(
                 // The client never sees a challenger fail: the champion answers this lead, and the error counts
                 // against the challenger (the guardrails roll it back). The lead stays in the challenger's arm.
                 counters.Record(deployment.Id, ServingArm.Challenger, Microseconds(time.GetElapsedTime(started)), error: true);
+                if (Interlocked.Increment(ref _challengerErrors) is var errors && (errors & (errors - 1)) == 0)
+                {
+                    LogChallengerFailed(logger, e, deployment.Challenger.Name, deployment.Challenger.Version, errors);
+                }
+
                 return Score(snapshot.Champion, ServingArm.Champion, leadId, features);
             }
         }
@@ -232,6 +240,9 @@ public sealed class LeadScoringService(
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the challenger {Model} v{Version} failed to score a lead; the champion answered it ({Errors} failures since start; logged at powers of two)")]
+    private static partial void LogChallengerFailed(ILogger logger, Exception error, string model, int version, long errors);
 
     private static long Microseconds(TimeSpan elapsed) => (long)elapsed.TotalMicroseconds;
 
