@@ -51,6 +51,7 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
     private long _dropped;
     private long _pairsNotLogged;
     private volatile bool _abandoned;
+    private bool _started;
 
     public ShadowScorer(IOptions<ShadowOptions> options, ArmCounters counters, PredictionRecorder recorder, IMeterFactory meters, TimeProvider time, ILogger<ShadowScorer> logger)
     {
@@ -87,6 +88,7 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
         // A dedicated thread: a shadow model that blocks holds it alone, not a thread-pool worker the requests need.
         var thread = new Thread(Run) { IsBackground = true, Name = "shadow scorer" };
         thread.Start();
+        _started = true;
         return Task.CompletedTask;
     }
 
@@ -94,6 +96,11 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        if (!_started)
+        {
+            return;
+        }
+
         try
         {
             await _ended.Task.WaitAsync(_options.ShutdownDrain, _time, cancellationToken).ConfigureAwait(false);
