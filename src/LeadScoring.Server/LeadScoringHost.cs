@@ -60,6 +60,12 @@ public static class LeadScoringHost
         services.AddLeadScoringApplication();
         services.AddPredictionUseCases();
         services.AddSingleton<ServingState>();
+        services.AddSingleton<IModelLoader, PackageModelLoader>();
+        services.AddSingleton<ArmCounters>();
+        // Registered after the prediction log's writer, so it stops first: shadow pair rows still reach an open log.
+        services.AddValidatedOptions<ShadowOptions, ShadowOptionsValidator>(ShadowOptions.SectionName);
+        services.AddSingleton<ShadowScorer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShadowScorer>());
         services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();
         services.AddSingleton<FirstModelBootstrapper>();

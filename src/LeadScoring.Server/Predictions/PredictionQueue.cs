@@ -94,6 +94,27 @@ internal sealed class PredictionQueue
         return waiter is null ? ValueTask.FromResult(Write(unit)) : new ValueTask<bool>(waiter.Task);
     }
 
+    /// <summary>
+    /// Queues <paramref name="unit"/> only if there is room for it now with at least <paramref name="keepFree"/> records
+    /// left over and no request waiting for room; never waits. For rows nobody waits on (shadow pairs): they never take
+    /// room a request is waiting for, and the room kept free stays for the requests.
+    /// </summary>
+    public bool TryEnqueue(PendingPredictions unit, int keepFree)
+    {
+        var needed = Room(unit);
+        lock (_lock)
+        {
+            if (_closed || _waiters.Count > 0 || _free - needed < keepFree)
+            {
+                return false;
+            }
+
+            _free -= needed;
+        }
+
+        return Write(unit);
+    }
+
     /// <summary>Gives back the room of units whose batch ended (committed or failed), and admits waiting units that now fit.</summary>
     public void Release(int records)
     {

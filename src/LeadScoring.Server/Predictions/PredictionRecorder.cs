@@ -50,6 +50,17 @@ public sealed class PredictionRecorder
     public bool Enabled { get; }
 
     /// <summary>
+    /// Hands <paramref name="record"/> to the log without waiting for it (shadow pair rows): false, at once, when the log is
+    /// off, closed, or less than half of its queue is free (half stays for the requests, whose records are waited on).
+    /// Its commit or failure counts in the writer's metrics like any other.
+    /// </summary>
+    public bool TryRecordDetached(PredictionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Enabled && _queue.TryEnqueue(new PendingPredictions([record]), _queue.Capacity / 2);
+    }
+
+    /// <summary>
     /// Records one request's <paramref name="records"/>: null once they are committed (or, with serve-unlogged, once
     /// their failure is counted); otherwise why the request must be refused.
     /// </summary>

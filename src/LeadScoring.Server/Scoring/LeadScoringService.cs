@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Core.Deployments;
 using LeadScoring.Core.Features;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Server.Predictions;
@@ -8,19 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Scoring;
 
-/// <summary>Which deployment arm scored a lead. Only the champion exists yet.</summary>
-public enum ServingArm
-{
-    /// <summary>The Production model.</summary>
-    Champion,
-
-    /// <summary>A model answering a share of the traffic (not deployed yet).</summary>
-    Challenger,
-
-    /// <summary>A model scoring alongside the champion without answering (not deployed yet).</summary>
-    Shadow,
-}
-
 /// <summary>One scored lead: who scored it, the score and band, and the validated features it was scored on.</summary>
 /// <param name="LeadId">The caller's id for the lead.</param>
 /// <param name="Arm">The deployment arm that answered.</param>
@@ -28,7 +16,7 @@ public enum ServingArm
 /// <param name="Score">Calibrated conversion probability.</param>
 /// <param name="Bucket">The score band.</param>
 /// <param name="Features">The feature values, as validated against the model's schema.</param>
-/// <param name="LatencyMicroseconds">How long the model took to score and band it.</param>
+/// <param name="LatencyMicroseconds">How long the model that answered took to score and band it.</param>
 public readonly record struct ScoredLead(string LeadId, ServingArm Arm, LoadedModel Model, double Score, string Bucket, LeadFeatures Features, long LatencyMicroseconds);
 
 /// <summary>How a scoring call ended.</summary>
@@ -53,11 +41,23 @@ public readonly record struct ScoringOutcome<T>(ScoringStatus Status, T? Scored,
 /// <summary>
 /// The one scoring path behind /score-lead and /score-leads: reads the current serving snapshot once, reads and
 /// validates the body, scores each lead and bands it, and records the request's leads in the prediction log (one
-/// unit: they are committed together before the call returns Scored). This is where the deployment arms (which
-/// model answers) plug in.
+/// unit: they are committed together before the call returns Scored). The one place a lead's arm is picked: under an
+/// ab or canary deployment the challenger answers the leads whose sticky position is below its share (a challenger that
+/// throws is replaced by the champion for that lead and counted as an error); under a shadow deployment the champion
+/// answers and each committed lead is offered to the <see cref="ShadowScorer"/>. Every lead of a deployment is counted
+/// in the <see cref="ArmCounters"/>.
 /// </summary>
-public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOptions> options, PredictionRecorder recorder, TimeProvider time)
+public sealed partial class LeadScoringService(
+    ServingState serving,
+    IOptions<ScoringOptions> options,
+    PredictionRecorder recorder,
+    ArmCounters counters,
+    ShadowScorer shadow,
+    TimeProvider time,
+    ILogger<LeadScoringService> logger)
 {
+    private long _challengerErrors;
+
     private readonly ScoringOptions _options = options.Value;
 
     /// <summary>The score bands, parsed at start-up.</summary>
@@ -84,17 +84,16 @@ public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOpt
         ScoredLead scored;
         using (document)
         {
-            var model = snapshot.Champion;
             var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            if (ScoreRequestParser.Parse(document.RootElement, model.Package.Schema, "", errors) is not { } lead)
+            if (ScoreRequestParser.Parse(document.RootElement, snapshot.Champion.Package.Schema, "", errors) is not { } lead)
             {
                 return new(ScoringStatus.Invalid, default, errors);
             }
 
-            scored = Score(model, lead.LeadId, lead.Features);
+            scored = Score(snapshot, lead.LeadId, lead.Features);
         }
 
-        return await RecordAsync([scored], request.HttpContext.TraceIdentifier).ConfigureAwait(false) is { } refusal
+        return await RecordAsync(snapshot, [scored], request.HttpContext.TraceIdentifier).ConfigureAwait(false) is { } refusal
             ? new(ScoringStatus.LogRefused, default, null, refusal)
             : new(ScoringStatus.Scored, scored, null);
     }
@@ -129,13 +128,13 @@ public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOpt
                 return new(ScoringStatus.Invalid, null, Errors(new("body", $"holds {count} leads; a batch holds 1 to {_options.MaxBatchSize}")));
             }
 
-            var model = snapshot.Champion;
+            var schema = snapshot.Champion.Package.Schema;
             var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             var leads = new (string LeadId, LeadFeatures Features)[count];
             var index = 0;
             foreach (var element in root.EnumerateArray())
             {
-                if (ScoreRequestParser.Parse(element, model.Package.Schema, $"[{index}]", errors) is { } lead)
+                if (ScoreRequestParser.Parse(element, schema, $"[{index}]", errors) is { } lead)
                 {
                     leads[index] = lead;
                 }
@@ -151,54 +150,101 @@ public sealed class LeadScoringService(ServingState serving, IOptions<ScoringOpt
             scored = new ScoredLead[count];
             for (var i = 0; i < count; i++)
             {
-                scored[i] = Score(model, leads[i].LeadId, leads[i].Features);
+                scored[i] = Score(snapshot, leads[i].LeadId, leads[i].Features);
             }
         }
 
-        return await RecordAsync(scored, request.HttpContext.TraceIdentifier).ConfigureAwait(false) is { } refusal
+        return await RecordAsync(snapshot, scored, request.HttpContext.TraceIdentifier).ConfigureAwait(false) is { } refusal
             ? new(ScoringStatus.LogRefused, null, null, refusal)
             : new(ScoringStatus.Scored, scored, null);
     }
 
-    private ScoredLead Score(LoadedModel model, string leadId, LeadFeatures features)
+    // The arm the deployment gives the lead answers it; without a deployment (single) nothing is counted.
+    private ScoredLead Score(ServingSnapshot snapshot, string leadId, LeadFeatures features)
+    {
+        if (snapshot.Deployment is not { } deployment)
+        {
+            return Score(snapshot.Champion, ServingArm.Champion, leadId, features);
+        }
+
+        if (!deployment.IsShadow && StickyAssignment.IsChallenger(deployment.Salt, leadId, deployment.Share))
+        {
+            var started = time.GetTimestamp();
+            try
+            {
+                var answered = Score(deployment.Challenger, ServingArm.Challenger, leadId, features);
+                counters.Record(deployment.Id, ServingArm.Challenger, answered.LatencyMicroseconds);
+                return answered;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The client never sees a challenger fail: the champion answers this lead, and the error counts
+                // against the challenger (the guardrails roll it back). The lead stays in the challenger's arm.
+                counters.Record(deployment.Id, ServingArm.Challenger, Microseconds(time.GetElapsedTime(started)), error: true);
+                if (Interlocked.Increment(ref _challengerErrors) is var errors && (errors & (errors - 1)) == 0)
+                {
+                    LogChallengerFailed(logger, e, deployment.Challenger.Name, deployment.Challenger.Version, errors);
+                }
+
+                return Score(snapshot.Champion, ServingArm.Champion, leadId, features);
+            }
+        }
+
+        var scored = Score(snapshot.Champion, ServingArm.Champion, leadId, features);
+        counters.Record(deployment.Id, ServingArm.Champion, scored.LatencyMicroseconds);
+        return scored;
+    }
+
+    private ScoredLead Score(LoadedModel model, ServingArm arm, string leadId, LeadFeatures features)
     {
         var started = time.GetTimestamp();
-        var score = model.Package.Scorer.Score(features);
+        var score = model.Scorer.Score(features);
         var bucket = Buckets.Of(score);
-        var latency = (long)time.GetElapsedTime(started).TotalMicroseconds;
-        return new ScoredLead(leadId, ServingArm.Champion, model, score, bucket, features, latency);
+        return new ScoredLead(leadId, arm, model, score, bucket, features, Microseconds(time.GetElapsedTime(started)));
     }
 
     /// <summary>
     /// Hands the request's leads to the prediction log as one unit and waits for their commit: null when they are
-    /// committed (or the log is off, or serve-unlogged answered anyway), otherwise why the request is refused.
+    /// committed (or the log is off, or serve-unlogged answered anyway), otherwise why the request is refused. Under a
+    /// shadow deployment the leads are then offered to the shadow model (only answered leads get a pair row).
     /// </summary>
-    private ValueTask<LogRefusal?> RecordAsync(ReadOnlySpan<ScoredLead> leads, string requestId)
+    private async ValueTask<LogRefusal?> RecordAsync(ServingSnapshot snapshot, ScoredLead[] leads, string requestId)
     {
-        if (!recorder.Enabled)
+        PredictionRecord[]? records = null;
+        if (recorder.Enabled)
         {
-            return ValueTask.FromResult<LogRefusal?>(null);
+            var scoredAt = time.GetUtcNow();
+            records = new PredictionRecord[leads.Length];
+            for (var i = 0; i < leads.Length; i++)
+            {
+                var lead = leads[i];
+                records[i] = new PredictionRecord(
+                    requestId, lead.LeadId, scoredAt, lead.Model.Name, lead.Model.Version, ServingArmNames.Of(lead.Arm), lead.Score, lead.Bucket,
+                    lead.LatencyMicroseconds, LeadFeaturesJson.Write(lead.Features, lead.Model.Package.Schema));
+            }
+
+            if (await recorder.RecordAsync(records).ConfigureAwait(false) is { } refusal)
+            {
+                return refusal;
+            }
         }
 
-        var scoredAt = time.GetUtcNow();
-        var records = new PredictionRecord[leads.Length];
-        for (var i = 0; i < leads.Length; i++)
+        if (snapshot.Deployment is { IsShadow: true } deployment)
         {
-            ref readonly var lead = ref leads[i];
-            records[i] = new PredictionRecord(
-                requestId, lead.LeadId, scoredAt, lead.Model.Name, lead.Model.Version, ArmName(lead.Arm), lead.Score, lead.Bucket,
-                lead.LatencyMicroseconds, LeadFeaturesJson.Write(lead.Features, lead.Model.Package.Schema));
+            var offeredAt = time.GetTimestamp();
+            for (var i = 0; i < leads.Length; i++)
+            {
+                shadow.Offer(new ShadowLead(deployment, records?[i], leads[i].Features, offeredAt));
+            }
         }
 
-        return recorder.RecordAsync(records);
+        return null;
     }
 
-    private static string ArmName(ServingArm arm) => arm switch
-    {
-        ServingArm.Challenger => ServingArms.Challenger,
-        ServingArm.Shadow => ServingArms.Shadow,
-        _ => ServingArms.Champion,
-    };
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the challenger {Model} v{Version} failed to score a lead; the champion answered it ({Errors} failures since start; logged at powers of two)")]
+    private static partial void LogChallengerFailed(ILogger logger, Exception error, string model, int version, long errors);
+
+    private static long Microseconds(TimeSpan elapsed) => (long)elapsed.TotalMicroseconds;
 
     private static Dictionary<string, List<string>> Errors(BodyError error) => new(StringComparer.Ordinal) { [error.Field] = [error.Message] };
 }

@@ -20,5 +20,6 @@ public sealed record ModelRef(string Name, int Version) : IScoredByFeature
 /// <param name="Score">Calibrated probability that the lead converts.</param>
 /// <param name="Bucket">The score band (e.g. hot, warm, cold).</param>
 /// <param name="Model">The model version that scored it.</param>
+/// <param name="Arm">Which arm of the deployment answered: "champion" (the Production model) or "challenger" (a version under an A/B or canary test).</param>
 /// <param name="RequestId">This request's id (also in the X-Request-Id header and the request log).</param>
-public sealed record ScoreLeadResponse(string LeadId, double Score, string Bucket, ModelRef Model, string RequestId);
+public sealed record ScoreLeadResponse(string LeadId, double Score, string Bucket, ModelRef Model, string Arm, string RequestId);

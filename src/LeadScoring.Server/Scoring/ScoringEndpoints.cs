@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadScoring.Server.Scoring;
 
-/// <summary>POST /score-lead and POST /score-leads: score leads with the Production model (through <see cref="LeadScoringService"/>).</summary>
+/// <summary>POST /score-lead and POST /score-leads: score leads with the Production model, or a challenger under an A/B or canary deployment (through <see cref="LeadScoringService"/>).</summary>
 public static class ScoringEndpoints
 {
     public static RouteGroupBuilder MapScoring(this IEndpointRouteBuilder routes)
@@ -13,7 +13,7 @@ public static class ScoringEndpoints
         group.MapPost("/score-lead", ScoreLead)
             .Accepts<ScoreLeadRequest>("application/json")
             .WithSummary("Score one lead")
-            .WithDescription("Returns the calibrated conversion probability, its band and the model version. Every schema feature must be present (null when unknown); GET /model lists them. A 200 means the score is committed to the prediction log; a 503 with Retry-After means it could not be (nothing was recorded).");
+            .WithDescription("Returns the calibrated conversion probability, its band, the model version that scored it and its arm (champion, or challenger when a deployment gives this lead to a version under test). Every schema feature must be present (null when unknown); GET /model lists them. A 200 means the score is committed to the prediction log; a 503 with Retry-After means it could not be (nothing was recorded).");
         group.MapPost("/score-leads", ScoreLeads)
             .Accepts<ScoreLeadRequest[]>("application/json")
             .WithSummary("Score a batch of leads")
@@ -54,7 +54,8 @@ public static class ScoringEndpoints
                 return NotLogged(context, outcome.Refusal!);
             default:
                 var leads = outcome.Scored!;
-                // One model scores a whole batch today; once arms split traffic, the prediction log records each lead's.
+                // The request log names one model: the first lead's. Under an A/B test each lead's own arm and model are in
+                // its response and its prediction record.
                 context.Features.Set<IScoredByFeature>(leads[0].Model.Reference);
                 var responses = new ScoreLeadResponse[leads.Length];
                 for (var i = 0; i < leads.Length; i++)
@@ -67,7 +68,7 @@ public static class ScoringEndpoints
     }
 
     private static ScoreLeadResponse Response(in ScoredLead lead, HttpContext context) =>
-        new(lead.LeadId, lead.Score, lead.Bucket, lead.Model.Reference, context.TraceIdentifier);
+        new(lead.LeadId, lead.Score, lead.Bucket, lead.Model.Reference, ServingArmNames.Of(lead.Arm), context.TraceIdentifier);
 
     // The leads were scored but their records are not committed: no score is returned, so the caller retries.
     private static ProblemHttpResult NotLogged(HttpContext context, LogRefusal refusal)

@@ -1,4 +1,3 @@
-using LeadScoring.Modeling.Packaging;
 using LeadScoring.Storage.Registry;
 using Microsoft.Extensions.Options;
 
@@ -7,13 +6,13 @@ namespace LeadScoring.Server.Serving;
 /// <summary>
 /// Keeps the champion of <see cref="ServingState"/> on the registry's Production version: a cheap change token
 /// is polled, and only when it moves is the Production version looked up and, if it changed, loaded and a new
-/// snapshot swapped in.
+/// snapshot swapped in (keeping the deployment beside it: <see cref="ServingState.SetChampion"/>).
 /// </summary>
 public sealed partial class ProductionModelSync(
     IModelRegistry registry,
     ServingState serving,
+    IModelLoader loader,
     IOptions<ServingOptions> options,
-    TimeProvider time,
     ILogger<ProductionModelSync> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -39,15 +38,14 @@ public sealed partial class ProductionModelSync(
                 if (champion is not null)
                 {
                     LogNoProduction(logger, name, champion.Version);
-                    serving.Swap(null);
+                    serving.SetChampion(null);
                 }
             }
             else if (champion?.Version != production.Version || champion.Name != name)
             {
                 var bytes = await registry.GetPackageAsync(name, production.Version, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"{name} v{production.Version} has no stored package");
-                var package = ModelPackage.Load(bytes, $"{name} v{production.Version}");
-                serving.Swap(new ServingSnapshot(new LoadedModel(name, production.Version, package, time.GetUtcNow())));
+                serving.SetChampion(loader.Load(name, production.Version, bytes));
                 LogServing(logger, name, production.Version, champion?.Version);
             }
 

@@ -25,6 +25,8 @@ public sealed class DocsAndHealthTests : IAsyncLifetime
         }
 
         Assert.True(paths.GetProperty("/score-lead").GetProperty("post").TryGetProperty("requestBody", out _));
+        var response = document.GetProperty("components").GetProperty("schemas").GetProperty("ScoreLeadResponse").GetProperty("properties");
+        Assert.Equal(["lead_id", "score", "bucket", "model", "arm", "request_id"], response.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

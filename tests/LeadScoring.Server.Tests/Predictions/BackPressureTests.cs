@@ -120,6 +120,29 @@ public sealed class BackPressureTests(TestPackages packages)
         Assert.Equal([six, five, one], ReadAll(queue).Take(3));
     }
 
+    [Fact]
+    public async Task A_detached_row_is_queued_without_waiting_only_while_the_room_kept_for_requests_stays_free()
+    {
+        var clock = new FakeTimeProvider();
+        var queue = new PredictionQueue(Options.Create(new PredictionLoggingOptions { QueueCapacity = 10, MaxQueueWait = TimeSpan.FromSeconds(2) }), clock);
+
+        Assert.True(queue.TryEnqueue(Unit(1), keepFree: 5));
+        Assert.True(await queue.EnqueueAsync(Unit(4)));
+        // 5 free: one more would leave 4, less than the 5 kept for requests.
+        Assert.False(queue.TryEnqueue(Unit(1), keepFree: 5));
+        Assert.Equal(5, queue.Depth);
+
+        // A request waiting for room is never passed by a detached row.
+        var waiting = queue.EnqueueAsync(Unit(6)).AsTask();
+        Assert.False(queue.TryEnqueue(Unit(1), keepFree: 0));
+        queue.Release(5);
+        Assert.True(await waiting);
+
+        queue.Close();
+        Assert.False(queue.TryEnqueue(Unit(1), keepFree: 0));
+        Assert.Equal([1, 4, 6], ReadAll(queue).Select(u => u.Records.Length));
+    }
+
     private static PendingPredictions Unit(int records) => new(
         Enumerable.Range(0, records).Select(i => new PredictionRecord("r", $"l{i}", DateTimeOffset.UnixEpoch, "m", 1, ServingArms.Champion, 0.5, "warm", 1, "{}")).ToArray());
 

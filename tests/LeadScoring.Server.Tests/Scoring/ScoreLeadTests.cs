@@ -34,6 +34,7 @@ public sealed class ScoreLeadTests(TestPackages packages) : IAsyncLifetime
         Assert.Equal(score >= 0.7 ? "hot" : score >= 0.4 ? "warm" : "cold", body.GetProperty("bucket").GetString());
         Assert.Equal("lead-scoring", body.GetProperty("model").GetProperty("name").GetString());
         Assert.Equal(1, body.GetProperty("model").GetProperty("version").GetInt32());
+        Assert.Equal("champion", body.GetProperty("arm").GetString());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("request_id").GetString()));
     }
 

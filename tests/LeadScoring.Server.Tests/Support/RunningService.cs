@@ -65,7 +65,8 @@ public sealed class RunningService : IAsyncDisposable
         }
     }
 
-    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? settings = null, string? postgres = null, TimeProvider? clock = null)
+    /// <summary>Starts the service; <paramref name="services"/> may replace registered services (e.g. the model loader, to wrap a scorer).</summary>
+    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? settings = null, string? postgres = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("leadscoring-server-test-").FullName;
         var args = new List<string>
@@ -95,6 +96,8 @@ public sealed class RunningService : IAsyncDisposable
             {
                 builder.Services.AddSingleton(clock);
             }
+
+            services?.Invoke(builder.Services);
         });
         try
         {
