@@ -11,7 +11,7 @@ public static class ApplicationServices
 {
     /// <summary>
     /// Adds the use cases. The host provides what they stand on: an <see cref="Storage.Registry.IModelRegistry"/>,
-    /// a <see cref="Storage.Deployments.DeploymentStore"/> and its <see cref="TimeProvider"/> (the real clock is chosen at the outer edge, by the host, never here).
+    /// a <see cref="Storage.Deployments.DeploymentStore"/>, a <see cref="Storage.Feedback.FeedbackReader"/> and its <see cref="TimeProvider"/> (the real clock is chosen at the outer edge, by the host, never here).
     /// </summary>
     public static IServiceCollection AddLeadScoringApplication(this IServiceCollection services)
     {
@@ -19,6 +19,7 @@ public static class ApplicationServices
         services.TryAddSingleton<ModelRegistration>();
         services.TryAddSingleton<TrainAndRegister>();
         services.TryAddSingleton<DeploymentUseCases>();
+        services.TryAddSingleton<DeploymentAnalysisUseCase>();
         return services;
     }
 }

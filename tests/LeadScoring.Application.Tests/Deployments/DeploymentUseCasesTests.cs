@@ -39,6 +39,7 @@ public sealed class DeploymentUseCasesTests : IClassFixture<TrainedPackages>, IA
         services.AddSingleton<TimeProvider>(_clock);
         services.AddSingleton<IModelRegistry>(sp => ModelRegistryFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => DeploymentStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Feedback.FeedbackReaderFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return Task.CompletedTask;

@@ -16,6 +16,7 @@ public sealed class ApplicationHost : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IModelRegistry>(sp => ModelRegistryFactory.Create(new StorageOptions { DataDirectory = _root }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(new StorageOptions { DataDirectory = _root }, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Feedback.FeedbackReaderFactory.Create(new StorageOptions { DataDirectory = _root }, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
