@@ -15,7 +15,7 @@ namespace LeadScoring.Cli;
 /// <summary>Whether a command only reads the registry (and so must find an existing one) or may create it.</summary>
 internal enum StoreAccess
 {
-    /// <summary>Reads only: a missing SQLite registry is a mistyped --data-dir, not a store to create.</summary>
+    /// <summary>Reads, or changes what must already be there (deployments): a missing SQLite registry is a mistyped --data-dir, not a store to create.</summary>
     ReadOnly,
 
     /// <summary>Writes: the store is created on first use.</summary>
@@ -54,10 +54,21 @@ internal static class CliHost
         // Opened only by the commands that resolve them (score --log, predictions, outcomes).
         services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => FeedbackReaderFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        // The deployment commands open these first (not the registry), so they take the same read-only guard.
+        services.AddSingleton(sp => FeedbackReaderFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private static StorageOptions Existing(StorageOptions options, StoreAccess access)
+    {
+        if (access == StoreAccess.ReadOnly)
+        {
+            RequireExistingStore(options);
+        }
+
+        return options;
     }
 
     // Opening SQLite creates the file; for a read that would hide a mistyped --data-dir behind an empty registry.

@@ -42,6 +42,7 @@ public static class LeadScoreCli
             ServeCommand.Create(),
             BackupCommand.Create(),
             OutcomesCommand.Create(),
+            DeployCommand.Create(),
         };
         AppendExitCodes(root);
         return root;
