@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using LeadScoring.Application.Deployments;
 using LeadScoring.Storage.Deployments;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ namespace LeadScoring.Cli.Commands;
 /// challenger, through the same use cases as the admin API, on the store directly (as the other registry commands).
 /// Every deploy command needs an existing store: a mistyped --data-dir is refused, never a new empty registry.
 /// </summary>
-internal static class DeployCommand
+internal static partial class DeployCommand
 {
     public static Command Create() => new("deploy", "Put a challenger version in front of traffic (shadow, A/B, canary), follow its analysis, approve or abort it")
     {
@@ -41,7 +42,8 @@ internal static class DeployCommand
         {
             // The use cases name the field of the request; the user typed an option.
             var message = e.Message.Replace($" (Parameter '{field}')", string.Empty, StringComparison.Ordinal);
-            message = message.StartsWith(field, StringComparison.Ordinal) ? option + message[field.Length..] : $"{option}: {message}";
+            var rest = message.StartsWith(field, StringComparison.Ordinal) ? message[field.Length..].TrimStart() : message;
+            message = rest.StartsWith("must", StringComparison.Ordinal) || rest.StartsWith("is ", StringComparison.Ordinal) ? $"{option} {rest}" : $"{option}: {rest}";
             await stderr.WriteLineAsync($"error: {message}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
@@ -65,13 +67,18 @@ internal static class DeployCommand
 
     private static string? OptionOf(string field) => field switch
     {
-        _ when field.StartsWith(nameof(NewDeployment.Steps), StringComparison.Ordinal) => "--steps",
+        _ when StepField().Match(field) is { Success: true } step =>
+            string.Create(CultureInfo.InvariantCulture, $"--steps: step {int.Parse(step.Groups[1].Value, CultureInfo.InvariantCulture) + 1}'s {(step.Groups[2].Value == "Duration" ? "duration" : "share")}"),
+        nameof(NewDeployment.Steps) => "--steps",
         nameof(NewDeployment.ChallengerVersion) => "--challenger",
         nameof(NewDeployment.ModelName) => "--model",
         nameof(NewDeployment.Share) => "--share",
         "reason" => "--reason",
         _ => null,
     };
+
+    [GeneratedRegex(@"^Steps\[(\d+)\]\.?(Share|Duration)?$")]
+    private static partial Regex StepField();
 
     private static Option<string> Model() => new("--model") { Description = "Registered model name", Required = true };
 
