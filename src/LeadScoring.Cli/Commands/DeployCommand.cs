@@ -84,7 +84,30 @@ internal static partial class DeployCommand
 
     private static Option<string?> Reason() => new("--reason") { Description = "Why, for the audit log" };
 
-    private static Option<long> Id() => new("--id") { Description = "Deployment id (see deploy status --model)", Required = true };
+    private static Option<long> Id()
+    {
+        var option = new Option<long>("--id") { Description = "Deployment id (see deploy status --model)", Required = true };
+        option.CustomParser = r => ParseId(r) ?? 0;
+        return option;
+    }
+
+    /// <summary>A deployment id (a positive whole number), checked while parsing like every numeric option (see <see cref="CliOptions"/>).</summary>
+    internal static long? ParseId(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        var text = result.Tokens[0].Value;
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1)
+        {
+            result.AddError($"--id must be a deployment id (a positive whole number); got '{text}'");
+            return null;
+        }
+
+        return id;
+    }
 
     private static Command Start(DeploymentMode mode, string description)
     {

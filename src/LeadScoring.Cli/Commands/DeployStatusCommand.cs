@@ -18,6 +18,7 @@ internal static class DeployStatusCommand
     {
         var model = new Option<string?>("--model") { Description = "The model's active deployment (or, with none active, its latest)" };
         var id = new Option<long?>("--id") { Description = "One deployment by id" };
+        id.CustomParser = DeployCommand.ParseId;
         var analysis = new Option<bool>("--analysis") { Description = "Add the experiment analysis: per-arm figures, differences with fixed and always-valid p-values, sample-ratio check, shadow agreement, recommendation" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (deployment, events, analysis: the API's analysis document)" };
         var store = StoreOptions.Create();
