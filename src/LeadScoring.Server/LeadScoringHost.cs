@@ -2,6 +2,7 @@ using System.Text.Json;
 using LeadScoring.Application;
 using LeadScoring.Application.Configuration;
 using LeadScoring.Application.Predictions;
+using LeadScoring.Server.Deployments;
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
@@ -69,6 +70,7 @@ public static class LeadScoringHost
         services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();
         services.AddSingleton<FirstModelBootstrapper>();
+        services.AddDeployments();
         services.AddHostedService<ModelServingService>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<AdminKeyFilter>();
@@ -124,6 +126,7 @@ public static class LeadScoringHost
         app.MapRegistry();
         app.MapLeads();
         app.MapOutcomes();
+        app.MapDeployments();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();
