@@ -25,9 +25,13 @@ public sealed partial class DeploymentSupervisor(
     public const string LeaseName = "deployments";
 
     private long _evaluations;
+    private long _intervals;
 
     /// <summary>Intervals in which this replica held the lease and evaluated the deployments.</summary>
     public long Evaluations => Interlocked.Read(ref _evaluations);
+
+    /// <summary>Intervals this replica's loop has finished (whether or not it held the lease).</summary>
+    public long Intervals => Interlocked.Read(ref _intervals);
 
     /// <summary>One interval's work (also what the loop runs): flush, then evaluate when this replica holds the lease.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
@@ -75,6 +79,8 @@ public sealed partial class DeploymentSupervisor(
                 {
                     LogIntervalFailed(logger, e);
                 }
+
+                Interlocked.Increment(ref _intervals);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
