@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LeadScoring.Core.Deployments;
 using LeadScoring.Storage.Deployments;
+using LeadScoring.Storage.Registry;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Deployments;
@@ -30,6 +31,7 @@ public enum EvaluationAction
 /// </summary>
 public sealed partial class DeploymentEvaluator(
     DeploymentStore store,
+    IModelRegistry registry,
     ArmWindowReader windows,
     IOptions<DeploymentOptions> options,
     TimeProvider time,
@@ -46,6 +48,14 @@ public sealed partial class DeploymentEvaluator(
         ArgumentNullException.ThrowIfNull(deployment);
         if (deployment.State != DeploymentState.Active || deployment.Mode is not (DeploymentMode.AB or DeploymentMode.Canary))
         {
+            return EvaluationAction.None;
+        }
+
+        // Replicas serve only a deployment planned against today's Production version; nor is any other judged,
+        // stepped or promoted (its figures would compare the wrong models).
+        if ((await registry.GetProductionAsync(deployment.ModelName, cancellationToken).ConfigureAwait(false))?.Version != deployment.ChampionVersion)
+        {
+            LogStaleChampion(logger, deployment.Id, deployment.ChampionVersion);
             return EvaluationAction.None;
         }
 
@@ -111,6 +121,9 @@ public sealed partial class DeploymentEvaluator(
     private static string Shorten(string reason) => reason.Length <= 1000 ? reason : reason[..997] + "...";
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "deployment {Id} was planned against champion v{Champion}, which is no longer in Production: not evaluated (abort it, or start a new one)")]
+    private static partial void LogStaleChampion(ILogger logger, long id, int champion);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "deployment {Id} rolled back ({Rule}): {Reason}")]
     private static partial void LogRolledBack(ILogger logger, long id, string rule, string reason);

@@ -25,7 +25,7 @@ public sealed record ArmMinuteCount(long DeploymentId, string Arm, DateTimeOffse
 /// </summary>
 public sealed class ArmCounters(TimeProvider time)
 {
-    // A cell drained to zero is removed only this many minutes after its minute: a lead counts into the cell of the
+    // A cell collected with nothing new is removed only this many minutes after its minute: a lead counts into the cell of the
     // minute it read a moment before, so a cell that old has no writer left.
     private const long IdleMinutesBeforeRemoval = 2;
 
