@@ -54,6 +54,7 @@ public static class LeadScoringHost
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.CreateLease(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddDeploymentSupervisor();
         // The prediction log and outcomes: their own SQLite file beside the registry's, or their own tables on PostgreSQL.
         services.AddPredictionLogging();
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));

@@ -12,10 +12,14 @@ internal static class DeploymentServices
         services.AddSingleton<ArmMinuteFlusher>();
         services.AddSingleton<ArmWindowReader>();
         services.AddSingleton<DeploymentEvaluator>();
-        // After the prediction log's writer and the shadow scorer: it stops before them, so its last flush still
-        // finds the store open, and the counts of their last leads are in it.
         services.AddSingleton<DeploymentSupervisor>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeploymentSupervisor>());
         return services;
     }
+
+    /// <summary>
+    /// Runs the supervisor. Registered before the prediction log's writer and the shadow scorer, so it stops after
+    /// them (hosted services stop in reverse order): its last flush holds the counts of the last leads they finished.
+    /// </summary>
+    public static IServiceCollection AddDeploymentSupervisor(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<DeploymentSupervisor>());
 }
