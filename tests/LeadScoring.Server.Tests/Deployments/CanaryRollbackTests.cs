@@ -57,6 +57,31 @@ public sealed class CanaryRollbackTests(TestPackages packages)
         await AssertBackOnTheChampionAsync(service, id);
     }
 
+    [Fact]
+    public async Task An_ab_test_whose_challenger_converts_far_worse_is_rolled_back_once_outcomes_arrive()
+    {
+        await using var service = await DeploymentService.StartAsync(packages);
+        var id = (await service.PostAsync("/deployments", new { model = RunningService.ModelName, mode = "ab", challenger_version = 2, share = 0.5 })).GetProperty("id").GetInt64();
+        var answers = await service.ScoreAsync(400);
+
+        // What the CRM reports: 60 % of the champion's leads converted, 10 % of the challenger's.
+        var outcomes = answers.Select((a, i) =>
+        {
+            var challenger = a.GetProperty("arm").GetString() == "challenger";
+            var converted = challenger ? i % 10 == 0 : i % 10 < 6;
+            return $"{{\"lead_id\": \"{a.GetProperty("lead_id").GetString()}\", \"converted\": {(converted ? "true" : "false")}, \"occurred_at\": \"2026-12-01T09:00:00Z\"}}";
+        });
+        var (status, body, _) = await Json.PostAsync(service.Service.Admin, "/outcomes", "[" + string.Join(",", outcomes) + "]");
+        Assert.True(status == System.Net.HttpStatusCode.OK, body.ToString());
+        await DeploymentService.AdvanceAsync(service.Clock, TimeSpan.FromMinutes(1), service);
+
+        var rolledBack = await service.GetAsync(id);
+        var figures = AssertRolledBack(rolledBack, "conversion_drop").GetProperty("figures");
+        Assert.Equal(answers.Count(a => a.GetProperty("arm").GetString() == "challenger"), figures.GetProperty("challenger").GetProperty("labelled_leads").GetInt64());
+        Assert.Equal(answers.Count(a => a.GetProperty("arm").GetString() == "champion"), figures.GetProperty("champion").GetProperty("labelled_leads").GetInt64());
+        await AssertBackOnTheChampionAsync(service, id);
+    }
+
     private static async Task<long> StartCanaryAsync(DeploymentService service)
     {
         var started = await service.PostAsync("/deployments", new { model = RunningService.ModelName, mode = "canary", challenger_version = 2, reason = "try v2" });
