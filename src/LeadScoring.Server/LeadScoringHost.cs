@@ -2,6 +2,7 @@ using System.Text.Json;
 using LeadScoring.Application;
 using LeadScoring.Application.Configuration;
 using LeadScoring.Application.Predictions;
+using LeadScoring.Server.Deployments;
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
@@ -53,6 +54,7 @@ public static class LeadScoringHost
         services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.CreateLease(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddDeploymentSupervisor();
         // The prediction log and outcomes: their own SQLite file beside the registry's, or their own tables on PostgreSQL.
         services.AddPredictionLogging();
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
@@ -69,6 +71,7 @@ public static class LeadScoringHost
         services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();
         services.AddSingleton<FirstModelBootstrapper>();
+        services.AddDeployments();
         services.AddHostedService<ModelServingService>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<AdminKeyFilter>();
@@ -124,6 +127,7 @@ public static class LeadScoringHost
         app.MapRegistry();
         app.MapLeads();
         app.MapOutcomes();
+        app.MapDeployments();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();

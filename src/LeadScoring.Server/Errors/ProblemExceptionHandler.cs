@@ -1,6 +1,7 @@
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Server.Health;
 using LeadScoring.Storage;
+using LeadScoring.Storage.Deployments;
 using LeadScoring.Storage.Registry;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -38,6 +39,8 @@ internal sealed partial class ProblemExceptionHandler(
             InvalidRequestException e => FieldProblem(e.StatusCode, e.Title, e.Field, e.Message),
             ModelPackageException e => FieldProblem(StatusCodes.Status400BadRequest, "Invalid package", "package", e.Message, "The package was rejected and nothing was registered."),
             RegistryException e => Refused(e),
+            DeploymentConflictException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = e.Message },
+            DeploymentNotFoundException e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = e.Message },
             BadHttpRequestException e => FieldProblem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Invalid request", "body", e.Message),
             _ when StoreFaults.Classify(exception) is { } fault => StoreProblem(httpContext, exception, fault),
             _ => null,

@@ -123,7 +123,7 @@ internal static class AdminRequests
         new("package", message + " (LeadScoring:Admin:MaxPackageBytes)", "Package too large", StatusCodes.Status413PayloadTooLarge);
 
     // A body is small: a stage or a version and a reason. Malformed bodies are named like the scoring routes name them.
-    private static async Task<JsonElement?> ReadObjectAsync(HttpRequest request, int maxReasonLength, bool optional, CancellationToken cancellationToken)
+    internal static async Task<JsonElement?> ReadObjectAsync(HttpRequest request, int maxReasonLength, bool optional, CancellationToken cancellationToken)
     {
         // Room for the longest reason even if every character is written as a \uXXXX escape.
         var maxBytes = (6 * maxReasonLength) + 4096;
@@ -170,7 +170,7 @@ internal static class AdminRequests
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static void OnlyFields(JsonElement body, params string[] known)
+    internal static void OnlyFields(JsonElement body, params string[] known)
     {
         foreach (var property in body.EnumerateObject())
         {
@@ -181,7 +181,7 @@ internal static class AdminRequests
         }
     }
 
-    private static string? Reason(JsonElement body, int maxLength)
+    internal static string? Reason(JsonElement body, int maxLength)
     {
         if (!body.TryGetProperty("reason", out var value) || value.ValueKind == JsonValueKind.Null)
         {

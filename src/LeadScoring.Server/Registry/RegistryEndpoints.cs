@@ -1,3 +1,4 @@
+using LeadScoring.Server.Deployments;
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Serving;
@@ -84,7 +85,7 @@ public static partial class RegistryEndpoints
     }
 
     internal static async Task<Ok<ModelVersionResponse>> Transition(
-        string name, int version, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string name, int version, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, ServingSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var actor = AdminRequests.Actor(context);
         var request = await AdminRequests.ReadTransitionAsync(context.Request, options.Value.MaxReasonLength, cancellationToken);
@@ -118,7 +119,7 @@ public static partial class RegistryEndpoints
     }
 
     internal static async Task<Ok<ModelVersionResponse>> Rollback(
-        string name, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string name, HttpContext context, IOptions<AdminOptions> options, IModelRegistry registry, ServingSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var actor = AdminRequests.Actor(context);
         var request = await AdminRequests.ReadRollbackAsync(context.Request, options.Value.MaxReasonLength, cancellationToken);
@@ -166,7 +167,7 @@ public static partial class RegistryEndpoints
     }
 
     // The change is committed; switching this instance now (rather than at the next poll) is a courtesy.
-    private static async Task Resync(ProductionModelSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task Resync(ServingSync sync, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {

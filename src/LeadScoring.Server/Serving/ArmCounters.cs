@@ -5,8 +5,8 @@ using LeadScoring.Server.Scoring;
 namespace LeadScoring.Server.Serving;
 
 /// <summary>
-/// What one replica counted for one arm of one deployment in one minute, since the last drain (the store adds rows of
-/// the same deployment, arm, minute and replica up; the lead engineer maps it to the store's ArmMinute).
+/// What one replica counted for one arm of one deployment in one minute, in total so far (the store replaces its row of
+/// the same deployment, arm, minute and replica with it, so sending a row again never counts twice).
 /// </summary>
 /// <param name="DeploymentId">The deployment's id.</param>
 /// <param name="Arm">champion, challenger or shadow.</param>
@@ -19,11 +19,13 @@ public sealed record ArmMinuteCount(long DeploymentId, string Arm, DateTimeOffse
 /// <summary>
 /// Per deployment, arm and minute (the host's clock): leads scored, errors, and a latency histogram, as the guardrails
 /// and the analysis read them. Every lead of a deployment counts once, on the scoring path, so counting is lock-free:
-/// one dictionary lookup and a few Interlocked increments. <see cref="Drain"/> takes what was counted so far.
+/// one dictionary lookup and a few Interlocked increments. The counts are running totals per minute:
+/// <see cref="CollectChanged"/> gives the totals of the minutes counted into since the last collection, which the
+/// flush writes over the store's row (replace, not add: a retried flush never counts twice).
 /// </summary>
 public sealed class ArmCounters(TimeProvider time)
 {
-    // A cell drained to zero is removed only this many minutes after its minute: a lead counts into the cell of the
+    // A cell collected with nothing new is removed only this many minutes after its minute: a lead counts into the cell of the
     // minute it read a moment before, so a cell that old has no writer left.
     private const long IdleMinutesBeforeRemoval = 2;
 
@@ -40,55 +42,57 @@ public sealed class ArmCounters(TimeProvider time)
         }
 
         Interlocked.Increment(ref cell.Buckets[LatencyHistogram.BucketOf(latencyMicroseconds)]);
+        Volatile.Write(ref cell.Changed, 1);
     }
 
     /// <summary>
-    /// Takes every count made since the last drain, as one row per deployment, arm and minute that counted anything
-    /// (oldest minute first); the counters start again from zero. Each count of a lead counted while a drain runs lands
-    /// in this drain or the next, never in both and never in neither (its request and its latency may be split).
+    /// The totals of every deployment, arm and minute counted into since the last collection (oldest minute first).
+    /// A count made while this runs is in this collection or marks its minute for the next one, never lost. A minute
+    /// collected with nothing new and two minutes old is forgotten: no lead counts into it any more.
     /// </summary>
-    public IReadOnlyList<ArmMinuteCount> Drain()
+    public IReadOnlyList<ArmMinuteCount> CollectChanged()
     {
         var now = CurrentMinute();
         var rows = new List<ArmMinuteCount>();
         foreach (var (key, cell) in _cells)
         {
-            var requests = Interlocked.Exchange(ref cell.Requests, 0);
-            var errors = Interlocked.Exchange(ref cell.Errors, 0);
-            var buckets = new long[LatencyHistogram.BucketCount];
-            var latencies = 0L;
-            for (var i = 0; i < buckets.Length; i++)
+            // Cleared before reading: a count landing after this sets the flag again and is sent next time.
+            if (Interlocked.Exchange(ref cell.Changed, 0) == 0)
             {
-                latencies += buckets[i] = Interlocked.Exchange(ref cell.Buckets[i], 0);
+                if (now - key.Minute >= IdleMinutesBeforeRemoval)
+                {
+                    _cells.TryRemove(new KeyValuePair<Key, Cell>(key, cell));
+                }
+
+                continue;
             }
 
-            if (requests != 0 || errors != 0 || latencies != 0)
+            var buckets = new long[LatencyHistogram.BucketCount];
+            for (var i = 0; i < buckets.Length; i++)
             {
-                rows.Add(new ArmMinuteCount(key.DeploymentId, ServingArmNames.Of(key.Arm), new DateTimeOffset(key.Minute * TimeSpan.TicksPerMinute, TimeSpan.Zero), requests, errors, buckets));
+                buckets[i] = Interlocked.Read(ref cell.Buckets[i]);
             }
-            else if (now - key.Minute >= IdleMinutesBeforeRemoval)
-            {
-                _cells.TryRemove(new KeyValuePair<Key, Cell>(key, cell));
-            }
+
+            // Errors read before requests, so a row never shows more errors than requests.
+            var errors = Interlocked.Read(ref cell.Errors);
+            var requests = Interlocked.Read(ref cell.Requests);
+            rows.Add(new ArmMinuteCount(key.DeploymentId, ServingArmNames.Of(key.Arm), new DateTimeOffset(key.Minute * TimeSpan.TicksPerMinute, TimeSpan.Zero), requests, errors, buckets));
         }
 
         rows.Sort(static (a, b) => (a.Minute, a.DeploymentId, a.Arm).CompareTo((b.Minute, b.DeploymentId, b.Arm)));
         return rows;
     }
 
-    /// <summary>Adds drained rows back (a flush to the store failed), so the next drain carries them again.</summary>
-    public void Restore(IEnumerable<ArmMinuteCount> rows)
+    /// <summary>Marks the minutes of <paramref name="rows"/> as changed again (writing them failed), so the next collection carries their totals.</summary>
+    public void MarkUnflushed(IEnumerable<ArmMinuteCount> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         foreach (var row in rows)
         {
             var arm = Enum.GetValues<ServingArm>().First(a => ServingArmNames.Of(a) == row.Arm);
-            var cell = _cells.GetOrAdd(new Key(row.DeploymentId, arm, row.Minute.UtcTicks / TimeSpan.TicksPerMinute), static _ => new Cell());
-            Interlocked.Add(ref cell.Requests, row.Requests);
-            Interlocked.Add(ref cell.Errors, row.Errors);
-            for (var i = 0; i < row.LatencyBuckets.Length && i < cell.Buckets.Length; i++)
+            if (_cells.TryGetValue(new Key(row.DeploymentId, arm, row.Minute.UtcTicks / TimeSpan.TicksPerMinute), out var cell))
             {
-                Interlocked.Add(ref cell.Buckets[i], row.LatencyBuckets[i]);
+                Volatile.Write(ref cell.Changed, 1);
             }
         }
     }
@@ -102,5 +106,6 @@ public sealed class ArmCounters(TimeProvider time)
         public readonly long[] Buckets = new long[LatencyHistogram.BucketCount];
         public long Requests;
         public long Errors;
+        public int Changed;
     }
 }

@@ -1,16 +1,19 @@
+using LeadScoring.Server.Deployments;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Serving;
 
 /// <summary>
 /// Runs in the background from start-up: bootstraps a first model if the registry is
-/// empty, then keeps the served model on the Production version. The web server listens meanwhile, so
+/// empty, then keeps the served model on the Production version and the deployment beside it on the store's active
+/// deployment (one loop, <see cref="ServingSync"/>, polling at the shorter of the two poll intervals). The web server listens meanwhile, so
 /// liveness answers at once and readiness turns green when a model is loaded.
 /// </summary>
 public sealed partial class ModelServingService(
     FirstModelBootstrapper bootstrapper,
-    ProductionModelSync sync,
+    ServingSync sync,
     IOptions<ServingOptions> options,
+    IOptions<DeploymentOptions> deployments,
     TimeProvider time,
     ILogger<ModelServingService> logger) : BackgroundService
 {
@@ -32,6 +35,9 @@ public sealed partial class ModelServingService(
             }
         }
 
+        var poll = deployments.Value.PollInterval is { } deploymentPoll && deploymentPoll < options.Value.RegistryPollInterval
+            ? deploymentPoll
+            : options.Value.RegistryPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -43,7 +49,7 @@ public sealed partial class ModelServingService(
                 // Already logged by the sync; keep serving the current model and try at the next poll.
             }
 
-            await Task.Delay(options.Value.RegistryPollInterval, time, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(poll, time, stoppingToken).ConfigureAwait(false);
         }
     }
 

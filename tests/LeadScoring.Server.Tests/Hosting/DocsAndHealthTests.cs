@@ -37,10 +37,28 @@ public sealed class DocsAndHealthTests : IAsyncLifetime
 
         Assert.Contains("`leadscore package DIR --out FILE.zip`", register.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.True(register.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/zip", out _));
-        foreach (var (path, method) in new[] { ("/registry/models/{name}/versions/{version}/stage", "post"), ("/registry/models/{name}/aliases/{alias}", "put"), ("/registry/models/{name}/rollback", "post") })
+        foreach (var (path, method) in new[] { ("/registry/models/{name}/versions/{version}/stage", "post"), ("/registry/models/{name}/aliases/{alias}", "put"), ("/registry/models/{name}/rollback", "post"), ("/deployments", "post"), ("/deployments/{id}/approve", "post"), ("/deployments/{id}/abort", "post") })
         {
             Assert.True(paths.GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _), $"{method} {path} documents its JSON body");
         }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_deployment_routes_and_their_shapes()
+    {
+        var document = JsonDocument.Parse(await _service.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+
+        Assert.Equal(["get", "post"], paths.GetProperty("/deployments").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["get"], paths.GetProperty("/deployments/{id}").EnumerateObject().Select(p => p.Name));
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(
+            ["model", "mode", "challenger_version", "share", "steps", "auto_promote", "reason"],
+            schemas.GetProperty("StartDeploymentBody").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["id", "model", "mode", "state", "champion_version", "challenger_version", "share", "steps", "step", "step_started_at", "auto_promote", "reason", "created_at", "created_by", "updated_at", "ended_at"],
+            schemas.GetProperty("DeploymentResponse").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["deployment", "events", "shadow"], schemas.GetProperty("DeploymentDetailResponse").GetProperty("properties").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

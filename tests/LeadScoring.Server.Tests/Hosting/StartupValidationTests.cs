@@ -36,6 +36,13 @@ public sealed class StartupValidationTests(TestPackages packages)
         { "LeadScoring:Shadow:QueueCapacity=0", "LeadScoring:Shadow:QueueCapacity must be between 1 and 1000000 leads (got 0)" },
         { "LeadScoring:Shadow:TimeBudget=00:00:00", "LeadScoring:Shadow:TimeBudget must be more than 0 and at most 1 minute (got 00:00:00)" },
         { "LeadScoring:Shadow:ShutdownDrain=00:02:00", "LeadScoring:Shadow:ShutdownDrain must be between 0 and 1 minute (got 00:02:00)" },
+        { "LeadScoring:Deployments:EvaluationInterval=00:00:00", "LeadScoring:Deployments:EvaluationInterval must be more than 0 and at most 1 day (got 00:00:00)" },
+        { "LeadScoring:Deployments:PollInterval=00:00:00", "LeadScoring:Deployments:PollInterval must be more than 0 and at most 1 day (got 00:00:00)" },
+        { "LeadScoring:Deployments:GuardrailWindow=00:00:30", "LeadScoring:Deployments:GuardrailWindow must be at least EvaluationInterval (00:01:00) and at most 7 days (got 00:00:30)" },
+        { "LeadScoring:Deployments:LeaseTtl=00:01:00", "LeadScoring:Deployments:LeaseTtl must be more than EvaluationInterval (00:01:00) and at most 7 days (got 00:01:00)" },
+        { "LeadScoring:Deployments:MaxErrorRate=1.5", "LeadScoring:Deployments:MaxErrorRate must lie in [0, 1) (got 1.5)" },
+        { "LeadScoring:Deployments:MinRequests=0", "LeadScoring:Deployments:MinRequests must be at least 1 (got 0)" },
+        { "LeadScoring:Deployments:MaxLatencyRatio=0.5", "LeadScoring:Deployments:MaxLatencyRatio must be a finite number ≥ 1 (got 0.5)" },
     };
 
     [Theory]
@@ -52,6 +59,7 @@ public sealed class StartupValidationTests(TestPackages packages)
     [InlineData("LeadScoring:Serving:RegistryPollInterval=soon", "'LeadScoring:Serving:RegistryPollInterval'")]
     [InlineData("LeadScoring:Scoring:MaxBatchSzie=3", "'MaxBatchSzie'")]
     [InlineData("LeadScoring:Bootstrap:Row=3000", "'Row'")]
+    [InlineData("LeadScoring:Deployments:EvaluationIntervall=00:05:00", "'EvaluationIntervall'")]
     public async Task An_unreadable_or_misspelt_setting_stops_the_service_naming_it(string setting, string named)
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningService.StartAsync(Parse(setting)));

@@ -42,7 +42,7 @@ public sealed class AbServingTests(TestPackages packages)
             Assert.Equal((challenger ? ServingArms.Challenger : ServingArms.Champion, challenger ? 2 : 1), (row.Record.Arm, row.Record.ModelVersion));
         });
 
-        var counted = arms.Counters.Drain();
+        var counted = arms.Counters.CollectChanged();
         Assert.Equal(challengers, counted.Where(r => r.Arm == "challenger").Sum(r => r.Requests));
         Assert.Equal(1200 - challengers, counted.Where(r => r.Arm == "champion").Sum(r => r.Requests));
         Assert.All(counted, row => Assert.Equal((7L, 0L, row.Requests), (row.DeploymentId, row.Errors, row.LatencyBuckets.Sum())));
@@ -78,7 +78,7 @@ public sealed class AbServingTests(TestPackages packages)
             Assert.Equal(championScore, answer.GetProperty("score").GetDouble());
         });
         var assigned = answers.Count(a => StickyAssignment.IsChallenger(ArmService.Salt, a.GetProperty("lead_id").GetString()!, 0.5));
-        var counted = arms.Counters.Drain();
+        var counted = arms.Counters.CollectChanged();
         var challenger = counted.Where(r => r.Arm == "challenger").ToList();
         Assert.Equal((assigned, assigned), (challenger.Sum(r => r.Requests), challenger.Sum(r => r.Errors)));
         Assert.Equal(400 - assigned, counted.Where(r => r.Arm == "champion").Sum(r => r.Requests));
@@ -95,7 +95,7 @@ public sealed class AbServingTests(TestPackages packages)
         var answers = await arms.ScoreAsync(200);
 
         Assert.All(answers, a => Assert.Equal("champion", a.GetProperty("arm").GetString()));
-        Assert.Empty(arms.Counters.Drain());
+        Assert.Empty(arms.Counters.CollectChanged());
     }
 
     // Every simulated lead of these tests has the same features (only the id differs): one score per model.

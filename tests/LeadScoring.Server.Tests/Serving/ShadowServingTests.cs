@@ -31,7 +31,7 @@ public sealed class ShadowServingTests(TestPackages packages)
             Assert.Equal((1, championScore, 2, shadowScore), (pair.Record.ModelVersion, pair.Record.Score, pair.Record.ShadowModelVersion, pair.Record.ShadowScore));
         });
         Assert.Equal(new ShadowCounts(200, 0, 0, 0, 0), arms.Shadow.Counts);
-        var counted = arms.Counters.Drain();
+        var counted = arms.Counters.CollectChanged();
         Assert.Equal((200L, 0L), (counted.Where(r => r.Arm == "shadow").Sum(r => r.Requests), counted.Where(r => r.Arm == "shadow").Sum(r => r.Errors)));
         Assert.Equal(200, counted.Where(r => r.Arm == "champion").Sum(r => r.Requests));
     }
@@ -48,7 +48,7 @@ public sealed class ShadowServingTests(TestPackages packages)
         await ArmService.EventuallyAsync(() => arms.Shadow.Counts.Failed == 200, "200 shadow failures");
         Assert.Equal(new ShadowCounts(0, 200, 0, 0, 0), arms.Shadow.Counts);
         Assert.DoesNotContain(await arms.LoggedAsync(), r => r.Record.Arm == ServingArms.Shadow);
-        Assert.Equal(200, arms.Counters.Drain().Where(r => r.Arm == "shadow").Sum(r => r.Errors));
+        Assert.Equal(200, arms.Counters.CollectChanged().Where(r => r.Arm == "shadow").Sum(r => r.Errors));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ShadowServingTests(TestPackages packages)
         await ArmService.EventuallyAsync(() => arms.Shadow.Counts.TimedOut == 100, "100 shadow timeouts");
         Assert.Equal(new ShadowCounts(0, 0, 100, 0, 0), arms.Shadow.Counts);
         Assert.DoesNotContain(await arms.LoggedAsync(), r => r.Record.Arm == ServingArms.Shadow);
-        Assert.Equal(100, arms.Counters.Drain().Where(r => r.Arm == "shadow").Sum(r => r.Errors));
+        Assert.Equal(100, arms.Counters.CollectChanged().Where(r => r.Arm == "shadow").Sum(r => r.Errors));
     }
 
     [Fact]
