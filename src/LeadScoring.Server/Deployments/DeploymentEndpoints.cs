@@ -32,8 +32,7 @@ public static partial class DeploymentEndpoints
             .Accepts<RollbackRequest>(isOptional: true, "application/json")
             .WithSummary("Abort: the champion answers every lead again");
 
-        // LEAD ENGINEER: the analysis route (GET /deployments/{id}/analysis) goes here, built in DeploymentAnalysisEndpoint.cs:
-        // group.MapDeploymentAnalysis();
+        group.MapDeploymentAnalysis();
         return group;
     }
 

@@ -20,13 +20,13 @@ namespace LeadScoring.Server.Tests.Deployments;
 
 /// <summary>
 /// <c>GET …/{id}/analysis</c> over real Kestrel, with the service's own services (<see cref="LeadScoringHost.AddLeadScoring"/>:
-/// stores, JSON options, score bands from configuration). The "/deployments" group itself is built elsewhere, so
-/// this host maps <see cref="DeploymentAnalysisEndpoint.MapDeploymentAnalysis"/> on a group of its own.
+/// stores, JSON options, score bands from configuration) and the "/deployments" group as the service maps it, behind
+/// the admin key.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class DeploymentAnalysisEndpointTests(TestPackages packages) : IAsyncLifetime
 {
-    private const string Group = "/deployments-under-test";
+    private const string Group = "/deployments";
     private const string Model = "leads";
 
     private readonly string _data = Directory.CreateTempSubdirectory("leadscoring-analysis-endpoint-").FullName;
@@ -58,7 +58,7 @@ public sealed class DeploymentAnalysisEndpointTests(TestPackages packages) : IAs
         builder.Services.AddSingleton<TimeProvider>(_clock);
         _app = builder.Build();
         _app.UseExceptionHandler();
-        _app.MapGroup(Group).MapDeploymentAnalysis();
+        _app.MapDeployments();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         _address = new Uri(address);
@@ -185,6 +185,17 @@ public sealed class DeploymentAnalysisEndpointTests(TestPackages packages) : IAs
         Assert.Contains("single mode", nothing.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_analysis_needs_the_admin_key()
+    {
+        var deployment = await StartAsync(DeploymentMode.AB, 0.5);
+        using var client = new HttpClient { BaseAddress = _address };
+
+        using var response = await client.GetAsync($"{Group}/{deployment.Id}/analysis");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     private Task<Deployment> StartAsync(DeploymentMode mode, double? share) =>
         Services.GetRequiredService<DeploymentUseCases>().StartAsync(new StartDeploymentRequest(Model, 2, mode, "alice", Share: share));
 
@@ -225,6 +236,7 @@ public sealed class DeploymentAnalysisEndpointTests(TestPackages packages) : IAs
     private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
     {
         using var client = new HttpClient { BaseAddress = _address };
+        client.DefaultRequestHeaders.Add("X-Api-Key", RunningService.AdminKey);
         using var response = await client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
         var json = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true && text.Length > 0;
