@@ -1,10 +1,17 @@
 using System.Reflection;
 using BenchmarkDotNet.Running;
+using LeadScoring.Benchmarks.Serving;
 using LeadScoring.Benchmarks.Statistics;
 
 if (args.Length > 0 && args[0] == AaSimulationCommand.Name)
 {
     AaSimulationCommand.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == FaultyChallengerHost.Name)
+{
+    await FaultyChallengerHost.RunAsync(args[1..]);
     return;
 }
 

@@ -46,6 +46,12 @@ public sealed class DeploymentAnalysisEndpointTests(TestPackages packages) : IAs
                 $"--Storage:DataDirectory={_data}",
                 $"--LeadScoring:Admin:Key={RunningService.AdminKey}",
                 "--LeadScoring:Bootstrap:Enabled=false",
+                // The whole service runs, its deployment supervisor too: the rows here are random, and a guardrail
+                // judging them (a conversion drop that happens to be significant) would roll the deployment back; the tests
+                // move the clock by minutes, so a daily evaluation never comes.
+                "--LeadScoring:Deployments:EvaluationInterval=1.00:00:00",
+                "--LeadScoring:Deployments:GuardrailWindow=1.00:00:00",
+                "--LeadScoring:Deployments:LeaseTtl=2.00:00:00",
                 // Configured bands: a shadow pair's challenger score must be banded with these, not the defaults.
                 "--LeadScoring:Scoring:Bands:0:Name=top", "--LeadScoring:Scoring:Bands:0:MinScore=0.8",
                 "--LeadScoring:Scoring:Bands:1:Name=mid", "--LeadScoring:Scoring:Bands:1:MinScore=0.3",
