@@ -80,12 +80,12 @@ public sealed record DeploymentEventResponse(long Id, DateTimeOffset At, string 
 public sealed record ShadowCountsResponse(long Requests, long Errors, ShadowReplicaCounts Replica);
 
 /// <summary>This replica's shadow scorer since it started.</summary>
-public sealed record ShadowReplicaCounts(long Completed, long Failed, long TimedOut, long Dropped, long PairsNotLogged, int QueueDepth)
+public sealed record ShadowReplicaCounts(long Completed, long Failed, long TimedOut, long Dropped, long PairsNotLogged, long Shed, int QueueDepth)
 {
     internal static ShadowReplicaCounts From(ShadowScorer scorer)
     {
         var c = scorer.Counts;
-        return new(c.Completed, c.Failed, c.TimedOut, c.Dropped, c.PairsNotLogged, scorer.QueueDepth);
+        return new(c.Completed, c.Failed, c.TimedOut, c.Dropped, c.PairsNotLogged, c.Shed, scorer.QueueDepth);
     }
 }
 

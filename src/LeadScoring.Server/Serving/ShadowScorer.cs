@@ -21,14 +21,18 @@ public sealed record ShadowLead(ServedDeployment Deployment, PredictionRecord? S
 /// <param name="TimedOut">Leads not scored within the time budget (their score, if any came, is discarded).</param>
 /// <param name="Dropped">Leads not queued: the queue was full, or the service was stopping.</param>
 /// <param name="PairsNotLogged">Scored leads whose pair row the prediction log had no room for (or was off or closed).</param>
-public sealed record ShadowCounts(long Completed, long Failed, long TimedOut, long Dropped, long PairsNotLogged);
+/// <param name="Shed">Leads not scored because the shadow model had used its share of the time (<see cref="ShadowOptions.MaxBusyShare"/>).</param>
+public sealed record ShadowCounts(long Completed, long Failed, long TimedOut, long Dropped, long PairsNotLogged, long Shed);
 
 /// <summary>
 /// Runs the shadow model off the request path: the scoring path offers each lead the champion answered (never waiting:
 /// a full queue drops it and counts it), and one dedicated thread scores them with the shadow model within a time budget
 /// per lead and writes one pair row per lead to the prediction log (arm "shadow": the champion's version, score and band
 /// beside the shadow's version and score) without anyone waiting on it. A shadow model that is slow, throws or hangs
-/// costs that one thread and fills this queue; it never slows or fails a response. Counts go to the arm counters
+/// costs that one thread and fills this queue; it never fails a response. Nor does it take the requests' cores: the
+/// thread spends at most <see cref="ShadowOptions.MaxBusyShare"/> of the time in the model, and beyond that sheds leads
+/// (at the offer, so they are not even queued) until its time is paid back. Measured with bench/load/run-modes: a
+/// CPU-hungry or sleeping shadow model had taken P99 to 8× and 4.6× single mode's before this rule. Counts go to the arm counters
 /// (arm shadow), to <see cref="Counts"/> and to the Meter "LeadScoring.Serving".
 /// </summary>
 public sealed partial class ShadowScorer : IHostedService, IDisposable
@@ -50,6 +54,13 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
     private long _timedOut;
     private long _dropped;
     private long _pairsNotLogged;
+    private long _shed;
+
+    // The busy-time budget: time spent in the model since the window started, and until when leads are shed.
+    private bool _windowOpen;
+    private long _windowStart;
+    private TimeSpan _busy;
+    private long _restUntil;
     private volatile bool _abandoned;
     private bool _started;
 
@@ -61,12 +72,12 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
         (_counters, _recorder, _time, _logger) = (counters, recorder, time, logger);
         _queue = Channel.CreateBounded<ShadowLead>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _meter = meters.Create(MeterName);
-        _outcomes = _meter.CreateCounter<long>("leadscoring.shadow.leads", "{lead}", "Leads offered to the shadow model, by outcome (completed, failed, timed_out, dropped, pair_not_logged)");
+        _outcomes = _meter.CreateCounter<long>("leadscoring.shadow.leads", "{lead}", "Leads offered to the shadow model, by outcome (completed, failed, timed_out, dropped, pair_not_logged, shed)");
         _meter.CreateObservableGauge("leadscoring.shadow.queue_depth", () => _queue.Reader.Count, "{lead}", "Leads waiting for the shadow model");
     }
 
     /// <summary>What the shadow model did since start.</summary>
-    public ShadowCounts Counts => new(Interlocked.Read(ref _completed), Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut), Interlocked.Read(ref _dropped), Interlocked.Read(ref _pairsNotLogged));
+    public ShadowCounts Counts => new(Interlocked.Read(ref _completed), Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut), Interlocked.Read(ref _dropped), Interlocked.Read(ref _pairsNotLogged), Interlocked.Read(ref _shed));
 
     /// <summary>Leads waiting for the shadow model.</summary>
     public int QueueDepth => _queue.Reader.Count;
@@ -74,6 +85,13 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
     /// <summary>Queues <paramref name="lead"/> for the shadow model, never waiting: false (and counted as dropped) when there is no room.</summary>
     public bool Offer(ShadowLead lead)
     {
+        ArgumentNullException.ThrowIfNull(lead);
+        if (Resting(lead.OfferedAt))
+        {
+            Count(ref _shed, "shed");
+            return false;
+        }
+
         if (_queue.Writer.TryWrite(lead))
         {
             return true;
@@ -144,6 +162,13 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
     private void Score(ShadowLead lead)
     {
         var deployment = lead.Deployment;
+        if (Resting(_time.GetTimestamp()))
+        {
+            // Queued before the model used up its share: shed as if it had come now.
+            Count(ref _shed, "shed");
+            return;
+        }
+
         var budget = _options.TimeBudget;
         if (_time.GetElapsedTime(lead.OfferedAt) is var waited && waited >= budget)
         {
@@ -160,7 +185,9 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
         }
         catch (Exception e)
         {
-            _counters.Record(deployment.Id, ServingArm.Shadow, Microseconds(_time.GetElapsedTime(started)), error: true);
+            var failedAfter = _time.GetElapsedTime(started);
+            Spent(started, failedAfter);
+            _counters.Record(deployment.Id, ServingArm.Shadow, Microseconds(failedAfter), error: true);
             if (Count(ref _failed, "failed") is var failed && (failed & (failed - 1)) == 0)
             {
                 LogFailed(_logger, e, deployment.Challenger.Name, deployment.Challenger.Version, failed);
@@ -170,6 +197,7 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
         }
 
         var took = _time.GetElapsedTime(started);
+        Spent(started, took);
         if (_time.GetElapsedTime(lead.OfferedAt) >= budget)
         {
             TimedOut(deployment, took);
@@ -187,6 +215,28 @@ public sealed partial class ShadowScorer : IHostedService, IDisposable
         }))
         {
             Count(ref _pairsNotLogged, "pair_not_logged");
+        }
+    }
+
+    private bool Resting(long now) => now < Volatile.Read(ref _restUntil);
+
+    // Adds a call's time to the window's (BusyWindow long); once it exceeds MaxBusyShare of the time since the window
+    // began, leads are shed until the window has lasted busy / share, so the long-run share holds even when one call
+    // takes longer than the window (a sleeping model). Then a new window begins. Runs on the scoring thread only.
+    private void Spent(long started, TimeSpan took)
+    {
+        if (!_windowOpen || _time.GetElapsedTime(_windowStart, started) >= ShadowOptions.BusyWindow)
+        {
+            (_windowOpen, _windowStart, _busy) = (true, started, TimeSpan.Zero);
+        }
+
+        _busy += took;
+        var share = _options.MaxBusyShare;
+        if (_busy > ShadowOptions.BusyWindow * share)
+        {
+            var rest = _busy / share;
+            Volatile.Write(ref _restUntil, _windowStart + (long)(rest.TotalSeconds * _time.TimestampFrequency));
+            _windowOpen = false;
         }
     }
 

@@ -33,6 +33,8 @@ public sealed class StartupValidationTests(TestPackages packages)
         { "LeadScoring:Serving:ModelName=lead/scoring", "LeadScoring:Serving:ModelName must be 1–100 letters, digits, '-', '_' or '.' (got 'lead/scoring')" },
         { "LeadScoring:Bootstrap:Rows=999", "LeadScoring:Bootstrap:Rows must be between 1000 and 10000000 (got 999)" },
         { "LeadScoring:Bootstrap:Rows=10000001", "LeadScoring:Bootstrap:Rows must be between 1000 and 10000000 (got 10000001)" },
+        { "LeadScoring:Shadow:MaxBusyShare=0", "LeadScoring:Shadow:MaxBusyShare must be more than 0 and at most 1 (got 0)" },
+        { "LeadScoring:Shadow:MaxBusyShare=1.5", "LeadScoring:Shadow:MaxBusyShare must be more than 0 and at most 1 (got 1.5)" },
         { "LeadScoring:Shadow:QueueCapacity=0", "LeadScoring:Shadow:QueueCapacity must be between 1 and 1000000 leads (got 0)" },
         { "LeadScoring:Shadow:TimeBudget=00:00:00", "LeadScoring:Shadow:TimeBudget must be more than 0 and at most 1 minute (got 00:00:00)" },
         { "LeadScoring:Shadow:ShutdownDrain=00:02:00", "LeadScoring:Shadow:ShutdownDrain must be between 0 and 1 minute (got 00:02:00)" },

@@ -30,7 +30,7 @@ public sealed class ShadowServingTests(TestPackages packages)
             Assert.Equal((champion.RequestId, champion.ModelVersion, champion.Score, champion.Band, champion.FeaturesJson), (pair.Record.RequestId, pair.Record.ModelVersion, pair.Record.Score, pair.Record.Band, pair.Record.FeaturesJson));
             Assert.Equal((1, championScore, 2, shadowScore), (pair.Record.ModelVersion, pair.Record.Score, pair.Record.ShadowModelVersion, pair.Record.ShadowScore));
         });
-        Assert.Equal(new ShadowCounts(200, 0, 0, 0, 0), arms.Shadow.Counts);
+        Assert.Equal(new ShadowCounts(200, 0, 0, 0, 0, 0), arms.Shadow.Counts);
         var counted = arms.Counters.CollectChanged();
         Assert.Equal((200L, 0L), (counted.Where(r => r.Arm == "shadow").Sum(r => r.Requests), counted.Where(r => r.Arm == "shadow").Sum(r => r.Errors)));
         Assert.Equal(200, counted.Where(r => r.Arm == "champion").Sum(r => r.Requests));
@@ -46,7 +46,7 @@ public sealed class ShadowServingTests(TestPackages packages)
 
         Assert.All(answers, a => Assert.Equal("champion", a.GetProperty("arm").GetString()));
         await ArmService.EventuallyAsync(() => arms.Shadow.Counts.Failed == 200, "200 shadow failures");
-        Assert.Equal(new ShadowCounts(0, 200, 0, 0, 0), arms.Shadow.Counts);
+        Assert.Equal(new ShadowCounts(0, 200, 0, 0, 0, 0), arms.Shadow.Counts);
         Assert.DoesNotContain(await arms.LoggedAsync(), r => r.Record.Arm == ServingArms.Shadow);
         Assert.Equal(200, arms.Counters.CollectChanged().Where(r => r.Arm == "shadow").Sum(r => r.Errors));
     }
@@ -54,16 +54,37 @@ public sealed class ShadowServingTests(TestPackages packages)
     [Fact]
     public async Task A_sleeping_shadow_model_fails_no_request_and_its_timeouts_are_counted()
     {
-        await using var arms = await ArmService.StartAsync(packages, new Dictionary<string, string?> { ["LeadScoring:Shadow:TimeBudget"] = "00:00:00.020" });
+        // The whole time share: only the time budget stops this model.
+        await using var arms = await ArmService.StartAsync(packages, new Dictionary<string, string?> { ["LeadScoring:Shadow:TimeBudget"] = "00:00:00.020", ["LeadScoring:Shadow:MaxBusyShare"] = "1" });
         await arms.DeployAsync(ServedModes.Shadow, 0, inner => new SleepingScorer(inner, TimeSpan.FromMilliseconds(60)));
 
         var answers = await arms.ScoreAsync(100);
 
         Assert.All(answers, a => Assert.Equal("champion", a.GetProperty("arm").GetString()));
         await ArmService.EventuallyAsync(() => arms.Shadow.Counts.TimedOut == 100, "100 shadow timeouts");
-        Assert.Equal(new ShadowCounts(0, 0, 100, 0, 0), arms.Shadow.Counts);
+        Assert.Equal(new ShadowCounts(0, 0, 100, 0, 0, 0), arms.Shadow.Counts);
         Assert.DoesNotContain(await arms.LoggedAsync(), r => r.Record.Arm == ServingArms.Shadow);
         Assert.Equal(100, arms.Counters.CollectChanged().Where(r => r.Arm == "shadow").Sum(r => r.Errors));
+    }
+
+    [Fact]
+    public async Task A_shadow_model_that_takes_more_than_its_share_of_time_is_given_fewer_leads()
+    {
+        // 30 ms a lead against a share of 10 %: after one lead the scorer rests 300 ms, and the leads waiting or offered
+        // meanwhile are shed (at the offer they are not even queued) and counted, at no cost to the requests.
+        await using var arms = await ArmService.StartAsync(packages, new Dictionary<string, string?> { ["LeadScoring:Shadow:TimeBudget"] = "00:00:30", ["LeadScoring:Shadow:MaxBusyShare"] = "0.1" });
+        await arms.DeployAsync(ServedModes.Shadow, 0, inner => new SleepingScorer(inner, TimeSpan.FromMilliseconds(30)));
+
+        var answers = await arms.ScoreAsync(100);
+
+        Assert.All(answers, a => Assert.Equal("champion", a.GetProperty("arm").GetString()));
+        await ArmService.EventuallyAsync(() => arms.Shadow.Counts is var c && c.Completed + c.Shed == 100 && arms.Shadow.QueueDepth == 0, "every lead scored or shed");
+        var counts = arms.Shadow.Counts;
+        Assert.InRange(counts.Completed, 1, 40);
+        Assert.True(counts.Shed >= 60, $"shed {counts.Shed}");
+        Assert.Equal((0L, 0L, 0L), (counts.Failed, counts.TimedOut, counts.Dropped));
+        var pairs = await EventuallyLoggedAsync(arms, 100 + (int)counts.Completed);
+        Assert.Equal(counts.Completed, pairs.Count(r => r.Record.Arm == ServingArms.Shadow));
     }
 
     [Fact]
