@@ -8,7 +8,7 @@ namespace LeadScoring.Server.Deployments;
 /// <summary>Both arms of a deployment over one window, as the guardrails judge them.</summary>
 /// <param name="From">Start of the window (inclusive, a minute boundary).</param>
 /// <param name="To">End of the window (exclusive).</param>
-/// <param name="Champion">The champion's requests, errors, P95 and labelled leads in the window.</param>
+/// <param name="Champion">The champion's requests, errors and P95 in the window, and its labelled leads since the deployment started.</param>
 /// <param name="Challenger">The challenger's.</param>
 public sealed record DeploymentWindow(DateTimeOffset From, DateTimeOffset To, ArmWindow Champion, ArmWindow Challenger)
 {
@@ -34,8 +34,9 @@ public sealed record DeploymentWindow(DateTimeOffset From, DateTimeOffset To, Ar
 
 /// <summary>
 /// Gathers a deployment's window: every replica's arm-counter minutes merged per arm (requests, errors, and the P95
-/// of the merged latency histogram), and per arm the leads first scored in the window by that arm's version whose
-/// outcome is known now (the prediction log joined to outcomes), with their conversions.
+/// of the merged latency histogram), and per arm the leads first scored by that arm's version since the deployment
+/// started whose outcome is known now (the prediction log joined to outcomes), with their conversions. Conversions are
+/// not read over the sliding window: outcomes come days after the score, so the last minutes' leads have none yet.
 /// </summary>
 public sealed class ArmWindowReader(DeploymentStore store, FeedbackReader feedback)
 {
@@ -64,7 +65,7 @@ public sealed class ArmWindowReader(DeploymentStore store, FeedbackReader feedba
         }
 
         long labelled = 0, conversions = 0;
-        var query = new LabelledQuery(deployment.ModelName, from, to, now, version, arm);
+        var query = new LabelledQuery(deployment.ModelName, deployment.CreatedAt, to, now, version, arm);
         await foreach (var lead in feedback.ReadLabelledAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             labelled++;

@@ -63,6 +63,10 @@ public sealed class CanaryRollbackTests(TestPackages packages)
         await using var service = await DeploymentService.StartAsync(packages);
         var id = (await service.PostAsync("/deployments", new { model = RunningService.ModelName, mode = "ab", challenger_version = 2, share = 0.5 })).GetProperty("id").GetInt64();
         var answers = await service.ScoreAsync(400);
+        // The outcomes come a day later, long after the leads left the guardrails' sliding window: conversions are
+        // judged over the deployment's whole life. Until they come, nothing breaches.
+        await DeploymentService.AdvanceAsync(service.Clock, TimeSpan.FromDays(1), service);
+        Assert.Equal("active", (await service.GetAsync(id)).GetProperty("deployment").GetProperty("state").GetString());
 
         // What the CRM reports: 60 % of the champion's leads converted, 10 % of the challenger's.
         var outcomes = answers.Select((a, i) =>
