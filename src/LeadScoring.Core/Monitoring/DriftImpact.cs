@@ -25,7 +25,9 @@ public sealed record FeatureImpact(
 /// falls in bin b weighs p_ref(b) / p_window(b) (the drift bins; floored proportions, missing values weigh 1), and
 /// the CBPE estimate is recomputed with the weights. The change is the feature's share of the estimated
 /// performance change — like CBPE itself it assumes calibrated scores, and it sees only what the feature's bins
-/// can (not interactions between drifted features). O(n) per feature after one sort of the scores.
+/// can (not interactions between drifted features). Weights can only re-mix values the window has: a feature
+/// collapsed into one bin (every value 0 after a pipeline break) gets equal weights and shows no impact — the
+/// quality check is what catches that. O(n) per feature after one sort of the scores.
 /// </summary>
 public static class DriftImpact
 {
