@@ -25,6 +25,7 @@ internal static class MetricsServices
         ScoringMetrics.MeterName,
         PredictionLogMetrics.MeterName,
         ShadowScorer.MeterName,
+        DeploymentMetrics.MeterName,
     ];
 
     /// <summary>
@@ -40,6 +41,7 @@ internal static class MetricsServices
             .BindConfiguration(MetricsOptions.SectionName, o => o.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         builder.Services.AddSingleton<ScoringMetrics>();
+        builder.Services.AddSingleton<DeploymentMetrics>();
         if (!IsEnabled(builder.Configuration))
         {
             return;
@@ -63,6 +65,8 @@ internal static class MetricsServices
     {
         if (IsEnabled(app.Configuration))
         {
+            // Its gauges exist once it does; otherwise only the supervisor would create it, at its first rollback.
+            app.Services.GetRequiredService<DeploymentMetrics>();
             app.MapPrometheusScrapingEndpoint(Path);
         }
     }
