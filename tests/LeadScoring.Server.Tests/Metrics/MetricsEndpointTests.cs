@@ -31,7 +31,27 @@ public sealed class MetricsEndpointTests(TestPackages packages) : IAsyncLifetime
         Assert.Equal(1, after.Sum("leadscoring_scoring_model_latency_seconds_count", ChampionV1) - before.Sum("leadscoring_scoring_model_latency_seconds_count", ChampionV1));
         Assert.Equal(1, after.Sum("leadscoring_predictions_rows_total") - before.Sum("leadscoring_predictions_rows_total"));
         var scored = new[] { ("http_route", "/score-lead"), ("http_response_status_code", "200") };
-        Assert.Equal(1, after.Sum("http_server_request_duration_seconds_count", scored) - before.Sum("http_server_request_duration_seconds_count", scored));
+        var requests = before.Sum("http_server_request_duration_seconds_count", scored);
+        Assert.Equal(requests + 1, await RequestCountAsync(scored, requests + 1));
+    }
+
+    // ASP.NET Core records a request's duration after its response is sent, so a scrape on another connection can
+    // come first: read again, briefly, until the count arrives (or stays wrong).
+    private async Task<double> RequestCountAsync((string, string)[] labels, double expected)
+    {
+        var count = 0.0;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            count = (await ScrapeAsync()).Sum("http_server_request_duration_seconds_count", labels);
+            if (count >= expected)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        return count;
     }
 
     [Fact]
