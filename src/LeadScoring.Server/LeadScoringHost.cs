@@ -7,6 +7,7 @@ using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
 using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Leads;
+using LeadScoring.Server.Metrics;
 using LeadScoring.Server.Models;
 using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Outcomes;
@@ -68,6 +69,7 @@ public static class LeadScoringHost
         services.AddValidatedOptions<ShadowOptions, ShadowOptionsValidator>(ShadowOptions.SectionName);
         services.AddSingleton<ShadowScorer>();
         services.AddHostedService(sp => sp.GetRequiredService<ShadowScorer>());
+        builder.AddLeadScoringMetrics();
         services.AddSingleton<LeadScoringService>();
         services.AddSingleton<ProductionModelSync>();
         services.AddSingleton<FirstModelBootstrapper>();
@@ -128,6 +130,7 @@ public static class LeadScoringHost
         app.MapLeads();
         app.MapOutcomes();
         app.MapDeployments();
+        app.MapLeadScoringMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();

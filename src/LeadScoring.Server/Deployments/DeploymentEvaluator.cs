@@ -33,6 +33,7 @@ public sealed partial class DeploymentEvaluator(
     DeploymentStore store,
     IModelRegistry registry,
     ArmWindowReader windows,
+    Metrics.DeploymentMetrics metrics,
     IOptions<DeploymentOptions> options,
     TimeProvider time,
     ILogger<DeploymentEvaluator> logger)
@@ -73,6 +74,7 @@ public sealed partial class DeploymentEvaluator(
             }
 
             LogRolledBack(logger, deployment.Id, verdict.Rule!, verdict.Reason);
+            metrics.RolledBack(verdict.Rule!);
             return EvaluationAction.RolledBack;
         }
 

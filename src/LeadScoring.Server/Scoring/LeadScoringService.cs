@@ -53,6 +53,7 @@ public sealed partial class LeadScoringService(
     PredictionRecorder recorder,
     ArmCounters counters,
     ShadowScorer shadow,
+    ScoringMetrics metrics,
     TimeProvider time,
     ILogger<LeadScoringService> logger)
 {
@@ -181,6 +182,7 @@ public sealed partial class LeadScoringService(
                 // The client never sees a challenger fail: the champion answers this lead, and the error counts
                 // against the challenger (the guardrails roll it back). The lead stays in the challenger's arm.
                 counters.Record(deployment.Id, ServingArm.Challenger, Microseconds(time.GetElapsedTime(started)), error: true);
+                metrics.ChallengerFailed(deployment.Challenger);
                 if (Interlocked.Increment(ref _challengerErrors) is var errors && (errors & (errors - 1)) == 0)
                 {
                     LogChallengerFailed(logger, e, deployment.Challenger.Name, deployment.Challenger.Version, errors);
@@ -200,7 +202,9 @@ public sealed partial class LeadScoringService(
         var started = time.GetTimestamp();
         var score = model.Scorer.Score(features);
         var bucket = Buckets.Of(score);
-        return new ScoredLead(leadId, arm, model, score, bucket, features, Microseconds(time.GetElapsedTime(started)));
+        var latency = Microseconds(time.GetElapsedTime(started));
+        metrics.Scored(model, arm, score, latency);
+        return new ScoredLead(leadId, arm, model, score, bucket, features, latency);
     }
 
     /// <summary>
