@@ -21,7 +21,11 @@ public sealed class MonitoringStore : IAsyncDisposable
     {
         _store = new SqlComponent(database, MonitoringSchema.Component, MonitoringSchema.Steps);
         _statements = new MonitoringStatements(_store.Dialect);
+        Windows = new MonitoringWindowReader(database);
     }
+
+    /// <summary>The window reader on this store's database (the prediction log's), disposed with the store.</summary>
+    public MonitoringWindowReader Windows { get; }
 
     /// <summary>Names the database in messages.</summary>
     public string StoreDescription => _store.Dialect.Description;
@@ -90,5 +94,14 @@ public sealed class MonitoringStore : IAsyncDisposable
     /// <summary>Whether the store can be written now (readiness); a fault is a result, not an exception.</summary>
     public Task<StoreWriteCheck> CheckWritableAsync(CancellationToken cancellationToken = default) => _store.Database.CheckWritableAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => _store.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_store.Database.IsDisposed)
+        {
+            return;
+        }
+
+        await _store.DisposeAsync().ConfigureAwait(false);
+        Windows.Dispose();
+    }
 }
