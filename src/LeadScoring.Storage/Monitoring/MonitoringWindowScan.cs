@@ -51,8 +51,8 @@ internal abstract class MonitoringWindowScan
 
         var sql = $"""
             SELECT p.lead_id, p.scored_at, p.model_version, p.score, p.band, p.features_json,
-                   CASE WHEN c.lead_id IS NOT NULL THEN c.converted ELSE h.converted END,
-                   CASE WHEN c.lead_id IS NOT NULL THEN c.revenue ELSE h.revenue END
+                   CASE WHEN c.lead_id IS NOT NULL THEN c.converted WHEN h.id IS NOT NULL THEN h.converted END,
+                   CASE WHEN c.lead_id IS NOT NULL THEN COALESCE(c.revenue, -1) WHEN h.id IS NOT NULL THEN COALESCE(h.revenue, -1) END
             FROM predictions p {walkIndex}
             LEFT JOIN outcomes c ON c.lead_id = p.lead_id AND c.received_at <= @known_by
             LEFT JOIN outcome_history h ON c.lead_id IS NULL AND h.id = (
@@ -61,6 +61,8 @@ internal abstract class MonitoringWindowScan
             WHERE p.model_name = @model AND p.scored_at >= @from AND p.scored_at < @to{scope}
             ORDER BY p.scored_at, p.id
             """;
+        // Revenue is never negative (a CHECK): -1 is a known outcome without one, NULL no outcome, so a reader
+        // learns both from one column.
         return (sql, args);
     }
 }
@@ -111,8 +113,8 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
                     raw.sqlite3_column_double(statement, 3),
                     raw.sqlite3_column_blob(statement, 4),
                     raw.sqlite3_column_blob(statement, 5),
-                    raw.sqlite3_column_type(statement, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(statement, 6) != 0,
-                    raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? null : raw.sqlite3_column_double(statement, 7));
+                    Outcome(raw.sqlite3_column_double(statement, 7), raw.sqlite3_column_int(statement, 6), out var revenue),
+                    revenue);
             }
 
             if (rc != raw.SQLITE_DONE)
@@ -122,6 +124,19 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
         }
 
         return Task.CompletedTask;
+    }
+
+    // SQLite reads NULL as 0: the revenue column's NULL (no outcome) is told from a known one's by its sentinel.
+    private static bool? Outcome(double revenueColumn, int converted, out double? revenue)
+    {
+        if (revenueColumn == 0 && converted == 0)
+        {
+            revenue = null;
+            return null;
+        }
+
+        revenue = revenueColumn < 0 ? null : revenueColumn;
+        return converted != 0;
     }
 
     /// <summary>UTC ticks of a time in <see cref="SqliteDialect.TimeFormat"/> ("2025-03-01T10:15:30.123456Z").</summary>
@@ -200,6 +215,7 @@ internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowS
         var features = reader.GetString(5);
         bool? converted = reader.IsDBNull(6) ? null : reader.GetBoolean(6);
         double? revenue = reader.IsDBNull(7) ? null : reader.GetDouble(7);
+        revenue = revenue < 0 ? null : revenue;
         if (!builder.IsFirst(leadId))
         {
             return;

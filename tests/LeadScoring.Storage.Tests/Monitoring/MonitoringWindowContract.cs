@@ -184,7 +184,9 @@ public abstract class MonitoringWindowContract : StoreContract<MonitoringWindowS
 
         foreach (var round in Enumerable.Range(0, 3))
         {
-            await RecordAsync([.. Enumerable.Range(0, 300).Select(_ => random.Next(900)).Distinct().Select(i => new OutcomeRecord($"lead-{i:D3}", random.Next(2) == 0, null, March))]);
+            await RecordAsync([.. Enumerable.Range(0, 300).Select(_ => random.Next(900)).Distinct().Select(i => random.Next(2) == 0
+                ? new OutcomeRecord($"lead-{i:D3}", false, null, March)
+                : new OutcomeRecord($"lead-{i:D3}", true, random.Next(3) switch { 0 => null, 1 => 0, _ => random.Next(1, 500) }, March))]);
             Time.Advance(TimeSpan.FromHours(1));
         }
 
@@ -198,6 +200,8 @@ public abstract class MonitoringWindowContract : StoreContract<MonitoringWindowS
             Assert.Equal(expected.Select(e => e.FirstScore.Record.ScoredAt.UtcTicks), w.ScoredAtTicks);
             Assert.Equal(expected.Select(e => e.FirstScore.Record.Score), w.Scores);
             Assert.Equal(expected.Select(e => e.Outcome?.Converted), w.Converted);
+            Assert.Equal(expected.Select(e => e.Outcome?.Revenue), w.Revenue);
+            Assert.Contains(0.0, w.Revenue);
             Assert.Equal(expected.Select(e => double.Parse(e.FirstScore.Record.FeaturesJson.Split(':', ',')[1], CultureInfo.InvariantCulture)), w.Numeric["total_visits"]);
         }
     }
