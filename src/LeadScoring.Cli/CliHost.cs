@@ -54,6 +54,7 @@ internal static class CliHost
         // Opened only by the commands that resolve them (score --log, predictions, outcomes).
         services.AddSingleton(sp => PredictionLogFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => LeadScoring.Storage.Monitoring.MonitoringStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         // The deployment commands open these first (not the registry), so they take the same read-only guard.
         services.AddSingleton(sp => FeedbackReaderFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));

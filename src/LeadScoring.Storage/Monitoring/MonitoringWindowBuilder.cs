@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LeadScoring.Storage.Monitoring;
+
+/// <summary>
+/// Collects a window's rows into columns: keeps each lead's first row only (rows arrive in first-score order),
+/// parses the features JSON with <see cref="Utf8JsonReader"/> straight from UTF-8, and shares one string per distinct
+/// category and band so a million rows allocate only their lead ids.
+/// </summary>
+internal sealed class MonitoringWindowBuilder
+{
+    private readonly MonitoringFeature[] _features;
+    private readonly byte[][] _names;
+    private readonly double[]?[] _numeric;
+    private readonly string?[]?[] _categorical;
+    private readonly HashSet<string> _leads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
+    private char[] _chars = new char[256];
+    private double[] _scores;
+    private string[] _bands;
+    private bool?[] _converted;
+    private double?[] _revenue;
+    private long[] _scoredAt;
+    private int[] _versions;
+
+    public MonitoringWindowBuilder(IReadOnlyList<MonitoringFeature> features, int capacity = 1024)
+    {
+        _features = [.. features];
+        _names = [.. _features.Select(f => Encoding.UTF8.GetBytes(f.Name))];
+        _numeric = new double[]?[_features.Length];
+        _categorical = new string?[]?[_features.Length];
+        _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        capacity = Math.Max(capacity, 16);
+        for (var f = 0; f < _features.Length; f++)
+        {
+            if (_features[f].Kind == MonitoringFeatureKind.Numeric)
+            {
+                _numeric[f] = NewNumeric(capacity, 0);
+            }
+            else
+            {
+                _categorical[f] = new string?[capacity];
+            }
+        }
+
+        _scores = new double[capacity];
+        _bands = new string[capacity];
+        _converted = new bool?[capacity];
+        _revenue = new double?[capacity];
+        _scoredAt = new long[capacity];
+        _versions = new int[capacity];
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>True when <paramref name="leadId"/> was not seen yet: the caller then adds its row with <see cref="Add"/>.</summary>
+    public bool IsFirst(string leadId) => _leads.Add(leadId);
+
+    /// <summary>Adds a lead's first row.</summary>
+    public void Add(long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
+    {
+        if (Count == _scores.Length)
+        {
+            Grow();
+        }
+
+        var i = Count;
+        _scoredAt[i] = scoredAtTicks;
+        _versions[i] = version;
+        _scores[i] = score;
+        _bands[i] = Shared(band);
+        _converted[i] = converted;
+        _revenue[i] = revenue;
+        ReadFeatures(i, featuresJson);
+        Count++;
+    }
+
+    public MonitoringWindowColumns Build()
+    {
+        var numeric = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var categorical = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        for (var f = 0; f < _features.Length; f++)
+        {
+            if (_numeric[f] is { } values)
+            {
+                numeric[_features[f].Name] = Trim(values);
+            }
+            else
+            {
+                categorical[_features[f].Name] = Trim(_categorical[f]!);
+            }
+        }
+
+        return new MonitoringWindowColumns(Count, numeric, categorical, Trim(_scores), Trim(_bands), Trim(_converted), Trim(_revenue), Trim(_scoredAt), Trim(_versions));
+    }
+
+    private static double[] NewNumeric(int capacity, int filledUpTo)
+    {
+        var values = new double[capacity];
+        values.AsSpan(filledUpTo).Fill(double.NaN);
+        return values;
+    }
+
+    private T[] Trim<T>(T[] values) => values.Length == Count ? values : values[..Count];
+
+    private void Grow()
+    {
+        var capacity = _scores.Length * 2;
+        for (var f = 0; f < _features.Length; f++)
+        {
+            if (_numeric[f] is { } values)
+            {
+                var grown = NewNumeric(capacity, values.Length);
+                values.CopyTo(grown, 0);
+                _numeric[f] = grown;
+            }
+            else
+            {
+                Array.Resize(ref _categorical[f], capacity);
+            }
+        }
+
+        Array.Resize(ref _scores, capacity);
+        Array.Resize(ref _bands, capacity);
+        Array.Resize(ref _converted, capacity);
+        Array.Resize(ref _revenue, capacity);
+        Array.Resize(ref _scoredAt, capacity);
+        Array.Resize(ref _versions, capacity);
+    }
+
+    // Keys the schema does not name are skipped; a feature repeated in one object keeps its last value.
+    private void ReadFeatures(int row, ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("the logged features are not a JSON object");
+        }
+
+        var guess = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var f = Find(ref reader, guess);
+            reader.Read();
+            if (f < 0)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            guess = f + 1;
+            if (_numeric[f] is { } numbers)
+            {
+                numbers[row] = reader.TokenType switch
+                {
+                    JsonTokenType.Number => reader.GetDouble(),
+                    JsonTokenType.True => 1,
+                    JsonTokenType.False => 0,
+                    _ => double.NaN,
+                };
+            }
+            else
+            {
+                _categorical[f]![row] = reader.TokenType switch
+                {
+                    JsonTokenType.String => SharedString(ref reader),
+                    JsonTokenType.Number => Shared(reader.ValueSpan),
+                    JsonTokenType.True => "true",
+                    JsonTokenType.False => "false",
+                    _ => null,
+                };
+            }
+
+            reader.Skip();
+        }
+    }
+
+    // Logged objects list the features in schema order, so the one after the last match is tried first.
+    private int Find(ref Utf8JsonReader reader, int guess)
+    {
+        if (guess < _names.Length && reader.ValueTextEquals(_names[guess]))
+        {
+            return guess;
+        }
+
+        for (var f = 0; f < _names.Length; f++)
+        {
+            if (reader.ValueTextEquals(_names[f]))
+            {
+                return f;
+            }
+        }
+
+        return -1;
+    }
+
+    private string SharedString(ref Utf8JsonReader reader)
+    {
+        var most = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (most > _chars.Length)
+        {
+            _chars = new char[Math.Max(most, _chars.Length * 2)];
+        }
+
+        var length = reader.CopyString(_chars);
+        return Shared(_chars.AsSpan(0, length));
+    }
+
+    private string Shared(ReadOnlySpan<byte> utf8)
+    {
+        var most = Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        if (most > _chars.Length)
+        {
+            _chars = new char[Math.Max(most, _chars.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetChars(utf8, _chars);
+        return Shared(_chars.AsSpan(0, length));
+    }
+
+    private string Shared(ReadOnlySpan<char> chars)
+    {
+        if (_stringsBySpan.TryGetValue(chars, out var shared))
+        {
+            return shared;
+        }
+
+        var text = chars.ToString();
+        _strings[text] = text;
+        return text;
+    }
+}
