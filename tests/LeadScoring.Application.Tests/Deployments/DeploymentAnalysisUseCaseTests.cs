@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LeadScoring.Application.Deployments;
 using LeadScoring.Application.Registration;
+using LeadScoring.Application.Tests.Support;
 using LeadScoring.Core.Deployments;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Scoring;
@@ -22,7 +23,7 @@ namespace LeadScoring.Application.Tests.Deployments;
 /// a better challenger wins, an equal one never does however often the analysis looks, and a broken split is
 /// caught. Resolved the way the hosts resolve it.
 /// </summary>
-public sealed class DeploymentAnalysisUseCaseTests : IClassFixture<ExperimentPackages>, IAsyncLifetime
+public sealed class DeploymentAnalysisUseCaseTests : IClassFixture<ExperimentPackages>, IAsyncLifetime, IAsyncDisposable
 {
     private const string Model = "leads";
     private const int LeadsPerDay = 2000;
@@ -30,37 +31,21 @@ public sealed class DeploymentAnalysisUseCaseTests : IClassFixture<ExperimentPac
 
     private readonly ExperimentPackages _packages;
     private readonly ITestOutputHelper _output;
-    private readonly string _root = Directory.CreateTempSubdirectory("leadscoring-analysis-").FullName;
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 6, 1, 0, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
+    private readonly ApplicationHost _host = new(new DateTimeOffset(2030, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
     public DeploymentAnalysisUseCaseTests(ExperimentPackages packages, ITestOutputHelper output) => (_packages, _output) = (packages, output);
 
-    private DeploymentAnalysisUseCase Analysis => _services.GetRequiredService<DeploymentAnalysisUseCase>();
+    private DeploymentAnalysisUseCase Analysis => _host.Services.GetRequiredService<DeploymentAnalysisUseCase>();
 
-    private DeploymentUseCases Deployments => _services.GetRequiredService<DeploymentUseCases>();
+    private DeploymentUseCases Deployments => _host.Services.GetRequiredService<DeploymentUseCases>();
 
-    public Task InitializeAsync()
-    {
-        var options = new StorageOptions { DataDirectory = _root };
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(_clock);
-        services.AddSingleton<IModelRegistry>(sp => ModelRegistryFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => DeploymentStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => PredictionLogFactory.Create(options, null, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => OutcomeStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => FeedbackReaderFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddLeadScoringApplication();
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    // xUnit v2 disposes a test class through IAsyncLifetime, never IAsyncDisposable (the host's scratch folder was left
+    // behind); IAsyncDisposable is for the analyzers, which see a disposable field.
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task A_better_challenger_wins_an_ab_test_once_enough_outcomes_arrived()
@@ -95,7 +80,7 @@ public sealed class DeploymentAnalysisUseCaseTests : IClassFixture<ExperimentPac
         Assert.Equal(SmallDay * (looks.Count - 1), last.Analysis.Champion.Labelled + last.Analysis.Challenger.Labelled);
         Assert.Equal(leads, last.Analysis.Champion.Requests + last.Analysis.Challenger.Requests);
         Assert.InRange(last.Analysis.Challenger.LatencyP95Ms!.Value, 0.5, 0.7);
-        Assert.Equal((deployment.CreatedAt, _clock.GetUtcNow(), 0.5), (last.From, last.To, last.ChallengerShare));
+        Assert.Equal((deployment.CreatedAt, _host.Clock.GetUtcNow(), 0.5), (last.From, last.To, last.ChallengerShare));
         _output.WriteLine($"{looks.Count} looks in {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
@@ -173,7 +158,7 @@ public sealed class DeploymentAnalysisUseCaseTests : IClassFixture<ExperimentPac
     {
         var deployment = await StartAsync(_packages.Challenger, DeploymentMode.Canary, null);
         var traffic = Traffic(seed: 15);
-        var store = _services.GetRequiredService<DeploymentStore>();
+        var store = _host.Services.GetRequiredService<DeploymentStore>();
         await traffic.RunSplitDayAsync(deployment, Scorer(_packages.Champion), Scorer(_packages.Challenger));
         var advanced = (await store.AdvanceStepAsync(deployment.Id, 0, "system:test", "held", null))!;
         await traffic.RunSplitDayAsync(advanced, Scorer(_packages.Champion), Scorer(_packages.Challenger));
@@ -205,22 +190,22 @@ public sealed class DeploymentAnalysisUseCaseTests : IClassFixture<ExperimentPac
     {
         await RegisterAsync(challenger);
         var deployment = new NewDeployment(Model, 1, 2, mode, share ?? 0, null, false, "5eed5eed5eed5eed5eed5eed5eed5eed");
-        return await _services.GetRequiredService<DeploymentStore>().StartAsync(deployment, "alice", null);
+        return await _host.Services.GetRequiredService<DeploymentStore>().StartAsync(deployment, "alice", null);
     }
 
     private async Task RegisterAsync(byte[] challenger)
     {
-        var registration = _services.GetRequiredService<ModelRegistration>();
+        var registration = _host.Services.GetRequiredService<ModelRegistration>();
         await registration.RegisterAsync(new RegistrationRequest(Model, _packages.Champion, "system:test"));
         await registration.RegisterAsync(new RegistrationRequest(Model, challenger, "system:test"));
-        await _services.GetRequiredService<IModelRegistry>().TransitionAsync(Model, 1, ModelStage.Production, "system:test", null);
+        await _host.Services.GetRequiredService<IModelRegistry>().TransitionAsync(Model, 1, ModelStage.Production, "system:test", null);
     }
 
     private ExperimentTraffic Traffic(int seed, int leadsPerDay = LeadsPerDay) => new(
-        _clock,
-        _services.GetRequiredService<PredictionLog>(),
-        _services.GetRequiredService<OutcomeStore>(),
-        _services.GetRequiredService<DeploymentStore>(),
+        _host.Clock,
+        _host.Services.GetRequiredService<PredictionLog>(),
+        _host.Services.GetRequiredService<OutcomeStore>(),
+        _host.Services.GetRequiredService<DeploymentStore>(),
         leadsPerDay,
         seed);
 

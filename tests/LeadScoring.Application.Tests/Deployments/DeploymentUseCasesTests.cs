@@ -1,5 +1,6 @@
 using LeadScoring.Application.Deployments;
 using LeadScoring.Application.Registration;
+using LeadScoring.Application.Tests.Support;
 using LeadScoring.Storage;
 using LeadScoring.Storage.Deployments;
 using LeadScoring.Storage.Registry;
@@ -13,44 +14,30 @@ namespace LeadScoring.Application.Tests.Deployments;
 /// Start, status, approve and abort over a real SQLite registry and deployment store (resolved as the hosts
 /// resolve them): what start checks against the registry, the salt, and what each refusal names.
 /// </summary>
-public sealed class DeploymentUseCasesTests : IClassFixture<TrainedPackages>, IAsyncLifetime
+public sealed class DeploymentUseCasesTests : IClassFixture<TrainedPackages>, IAsyncLifetime, IAsyncDisposable
 {
     private const string Model = "leads";
 
     private readonly TrainedPackages _packages;
-    private readonly string _root = Directory.CreateTempSubdirectory("leadscoring-deploy-").FullName;
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 6, 1, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
+    private readonly ApplicationHost _host = new();
 
     public DeploymentUseCasesTests(TrainedPackages packages) => _packages = packages;
 
-    private DeploymentUseCases UseCases => _services.GetRequiredService<DeploymentUseCases>();
+    private DeploymentUseCases UseCases => _host.Services.GetRequiredService<DeploymentUseCases>();
 
-    private DeploymentStore Store => _services.GetRequiredService<DeploymentStore>();
+    private DeploymentStore Store => _host.Services.GetRequiredService<DeploymentStore>();
 
-    private IModelRegistry Registry => _services.GetRequiredService<IModelRegistry>();
+    private IModelRegistry Registry => _host.Services.GetRequiredService<IModelRegistry>();
 
-    private string DatabasePath => Path.Combine(_root, StorageOptions.SqliteFileName);
+    private string DatabasePath => Path.Combine(_host.DataDirectory, StorageOptions.SqliteFileName);
 
-    public Task InitializeAsync()
-    {
-        var options = new StorageOptions { DataDirectory = _root };
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(_clock);
-        services.AddSingleton<IModelRegistry>(sp => ModelRegistryFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => DeploymentStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => Storage.Feedback.FeedbackReaderFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddLeadScoringApplication();
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    // xUnit v2 disposes a test class through IAsyncLifetime, never IAsyncDisposable (the host's scratch folder was left
+    // behind); IAsyncDisposable is for the analyzers, which see a disposable field.
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task A_start_takes_the_production_version_as_champion_and_draws_a_fresh_16_byte_salt()
@@ -142,7 +129,7 @@ public sealed class DeploymentUseCasesTests : IClassFixture<TrainedPackages>, IA
         var active = await UseCases.GetActiveStatusAsync(Model);
         Assert.Equal((ab, DeploymentNames.Started), (active!.Deployment, Assert.Single(active.Events).Action));
 
-        _clock.Advance(TimeSpan.FromDays(5));
+        _host.Clock.Advance(TimeSpan.FromDays(5));
         await UseCases.ApproveAsync(ab.Id, "carol", "promote: conversion +7 %");
 
         var status = await UseCases.GetStatusAsync(ab.Id);
@@ -172,7 +159,7 @@ public sealed class DeploymentUseCasesTests : IClassFixture<TrainedPackages>, IA
     /// <summary>v1 and v2 on the same features (v1 in Production unless told otherwise), v3 on fewer features.</summary>
     private async Task RegisterAsync(bool production = true)
     {
-        var registration = _services.GetRequiredService<ModelRegistration>();
+        var registration = _host.Services.GetRequiredService<ModelRegistration>();
         await registration.RegisterAsync(new RegistrationRequest(Model, _packages.Champion, "system:test"));
         await registration.RegisterAsync(new RegistrationRequest(Model, _packages.Challenger, "system:test"));
         await registration.RegisterAsync(new RegistrationRequest(Model, _packages.OtherFeatures, "system:test", AllowSchemaChange: true));

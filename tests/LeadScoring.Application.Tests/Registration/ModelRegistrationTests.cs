@@ -8,11 +8,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Application.Tests.Registration;
 
-public sealed class ModelRegistrationTests : IAsyncDisposable
+public sealed class ModelRegistrationTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly ApplicationHost _host = new();
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit v2 disposes a test class through IAsyncLifetime, never IAsyncDisposable (the host's scratch folder was left
+    // behind); IAsyncDisposable is for the analyzers, which see a disposable field.
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task A_truncated_archive_never_reaches_the_registry()

@@ -10,13 +10,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Application.Tests.Training;
 
-public sealed class TrainAndRegisterTests : IAsyncDisposable
+public sealed class TrainAndRegisterTests : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TrainingOptions Quick = new(CalibrationFolds: 2, LightGbm: new LightGbmSettings(Iterations: 30));
 
     private readonly ApplicationHost _host = new();
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit v2 disposes a test class through IAsyncLifetime, never IAsyncDisposable (the host's scratch folder was left
+    // behind); IAsyncDisposable is for the analyzers, which see a disposable field.
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task Simulated_leads_are_trained_registered_promoted_and_named_with_one_actor_and_reason()
