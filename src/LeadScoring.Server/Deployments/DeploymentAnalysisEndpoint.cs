@@ -4,7 +4,6 @@ using LeadScoring.Server.Scoring;
 using LeadScoring.Storage.Deployments;
 using LeadScoring.Storage.Feedback;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Deployments;
 
@@ -27,8 +26,8 @@ public static class DeploymentAnalysisEndpoint
     }
 
     /// <summary>
-    /// Analyses as of now. A shadow pair's challenger score is banded with the service's configured score bands
-    /// (<see cref="ScoringOptions"/>), as the service bands every score it serves; the decision thresholds are an
+    /// Analyses as of now. A shadow pair's challenger score is banded with the bands the scoring service serves with
+    /// (<see cref="LeadScoringService.Buckets"/>, parsed once at start-up); the decision thresholds are an
     /// <see cref="ExperimentOptions"/> registered by the host, or the defaults.
     /// </summary>
     internal static async Task<Results<Ok<DeploymentAnalysisDocument>, ProblemHttpResult>> GetAnalysis(
@@ -36,11 +35,11 @@ public static class DeploymentAnalysisEndpoint
         DeploymentStore store,
         FeedbackReader feedback,
         TimeProvider time,
-        IOptions<ScoringOptions> scoring,
+        LeadScoringService scoring,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
-        var analysis = new DeploymentAnalysisUseCase(store, feedback, time, scoring.Value.ToBuckets());
+        var analysis = new DeploymentAnalysisUseCase(store, feedback, time, scoring.Buckets);
         try
         {
             var report = await analysis.AnalyzeAsync(id, services.GetService<ExperimentOptions>(), cancellationToken).ConfigureAwait(false);
