@@ -38,13 +38,20 @@ public sealed class ScoringMetricsTests(TestPackages packages)
         metrics.Scored(model, ServingArm.Challenger, 0.25, 1500);
         record = false;
         metrics.Scored(model, ServingArm.Champion, 0.5, 40);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The least of three passes: a service started by a test running in parallel attaches its OpenTelemetry
+        // listener to every meter of this name, and its first measurement of a new tag set allocates once on the
+        // recording thread (2,560 bytes, seen in a suite run). An allocation per call (10,000 calls) shows in every pass.
+        var allocated = long.MaxValue;
+        for (var pass = 0; pass < 3; pass++)
         {
-            metrics.Scored(model, (ServingArm)(i % 3), 0.5, 40);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                metrics.Scored(model, (ServingArm)(i % 3), 0.5, 40);
+            }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.Equal(
             [("leadscoring.scoring.score", 0.25, "model=lead-scoring,version=7,arm=challenger"), ("leadscoring.scoring.model_latency", 0.0015, "model=lead-scoring,version=7,arm=challenger")],
