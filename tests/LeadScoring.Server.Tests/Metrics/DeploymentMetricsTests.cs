@@ -5,7 +5,7 @@ using LeadScoring.Server.Tests.Support;
 namespace LeadScoring.Server.Tests.Metrics;
 
 /// <summary>/metrics follows a deployment: what is served, the challenger's failures, and the guardrails' rollback.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(MetricsCollection.Name)]
 public sealed class DeploymentMetricsTests(TestPackages packages)
 {
     [Fact]

@@ -3,7 +3,7 @@ using LeadScoring.Server.Tests.Support;
 
 namespace LeadScoring.Server.Tests.Metrics;
 
-[Collection(ServerCollection.Name)]
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsEndpointTests(TestPackages packages) : IAsyncLifetime
 {
     private static readonly (string, string)[] ChampionV1 = [("model", RunningService.ModelName), ("version", "1"), ("arm", "champion")];

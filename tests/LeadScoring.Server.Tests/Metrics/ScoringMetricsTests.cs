@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Server.Tests.Metrics;
 
-[Collection(ServerCollection.Name)]
+[Collection(MetricsCollection.Name)]
 public sealed class ScoringMetricsTests(TestPackages packages)
 {
     [Fact]

@@ -66,3 +66,14 @@ public sealed class ServerCollection : ICollectionFixture<TestPackages>
 {
     public const string Name = "server";
 }
+
+/// <summary>
+/// Tests that read /metrics. An OpenTelemetry meter provider listens to meters by name across the whole process,
+/// so a scrape also reads the gauges of any other service a parallel test has running (a PostgreSQL canary's, say):
+/// these run alone, after the parallel collections.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection : ICollectionFixture<TestPackages>
+{
+    public const string Name = "metrics";
+}
