@@ -22,10 +22,14 @@ public sealed class MonitoringStore : IAsyncDisposable
         _store = new SqlComponent(database, MonitoringSchema.Component, MonitoringSchema.Steps);
         _statements = new MonitoringStatements(_store.Dialect);
         Windows = new MonitoringWindowReader(database);
+        Scopes = new MonitoringScopeReader(database);
     }
 
     /// <summary>The window reader on this store's database (the prediction log's), disposed with the store.</summary>
     public MonitoringWindowReader Windows { get; }
+
+    /// <summary>The scope lister on this store's database (which versions and arms scored in a window), disposed with the store.</summary>
+    public MonitoringScopeReader Scopes { get; }
 
     /// <summary>Names the database in messages.</summary>
     public string StoreDescription => _store.Dialect.Description;
@@ -103,5 +107,6 @@ public sealed class MonitoringStore : IAsyncDisposable
 
         await _store.DisposeAsync().ConfigureAwait(false);
         Windows.Dispose();
+        Scopes.Dispose();
     }
 }
