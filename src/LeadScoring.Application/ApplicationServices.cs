@@ -1,4 +1,5 @@
 using LeadScoring.Application.Deployments;
+using LeadScoring.Application.Monitoring;
 using LeadScoring.Application.Registration;
 using LeadScoring.Application.Training;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,9 @@ public static class ApplicationServices
         services.TryAddSingleton<TrainAndRegister>();
         services.TryAddSingleton<DeploymentUseCases>();
         services.TryAddSingleton<DeploymentAnalysisUseCase>();
+        // Needs a Storage.Monitoring.MonitoringStore too; takes MonitoringRunSettings when the host registers them (defaults otherwise).
+        services.TryAddSingleton<MonitoringRunner>();
+        services.TryAddSingleton<IScheduledMonitoring>(sp => sp.GetRequiredService<MonitoringRunner>());
         return services;
     }
 }

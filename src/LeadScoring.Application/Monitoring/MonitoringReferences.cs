@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LeadScoring.Core.Profiles;
+using LeadScoring.Core.Schema;
+using LeadScoring.Modeling.Packaging;
+using LeadScoring.Storage.Monitoring;
+using LeadScoring.Storage.Registry;
+
+namespace LeadScoring.Application.Monitoring;
+
+/// <summary>A version's schema, the window columns it reads, and its reference profile.</summary>
+/// <param name="Schema">The version's schema.</param>
+/// <param name="Features">Its features as window columns: numeric and boolean as numbers, categorical as strings.</param>
+/// <param name="Profile">Its reference profile.</param>
+internal sealed record MonitoringReference(LeadSchema Schema, IReadOnlyList<MonitoringFeature> Features, ReferenceProfile Profile);
+
+/// <summary>Reads versions' schemas and reference profiles from the registry, each once (a registered version never changes).</summary>
+internal sealed class MonitoringReferences(IModelRegistry registry)
+{
+    private readonly ConcurrentDictionary<(string Model, int Version), MonitoringReference> _loaded = new();
+
+    public async Task<MonitoringReference> GetAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        if (_loaded.TryGetValue((model, version), out var known))
+        {
+            return known;
+        }
+
+        var label = $"{model} v{version}";
+        var registered = await registry.GetVersionAsync(model, version, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{label} is not in the registry (deleted, or logged by another registry): no reference to compare with");
+        var profileJson = await registry.GetReferenceProfileJsonAsync(model, version, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{label} has no reference profile: drift cannot be measured");
+        var schema = ModelPackage.ParseMetadata(registered.MetadataJson, label).Schema;
+        ReferenceProfile profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize<ReferenceProfile>(profileJson, PackageJson.Options)
+                ?? throw new InvalidOperationException($"{label}'s reference profile is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{label}'s reference profile cannot be read: {e.Message}", e);
+        }
+
+        var features = schema.Features
+            .Select(f => new MonitoringFeature(f.Name, f.Type == FeatureType.Categorical ? MonitoringFeatureKind.Categorical : MonitoringFeatureKind.Numeric))
+            .ToList();
+        return _loaded.GetOrAdd((model, version), new MonitoringReference(schema, features, profile));
+    }
+}
