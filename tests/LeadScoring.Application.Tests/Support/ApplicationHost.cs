@@ -1,6 +1,7 @@
 using LeadScoring.Storage;
 using LeadScoring.Storage.Deployments;
 using LeadScoring.Storage.Feedback;
+using LeadScoring.Storage.Monitoring;
 using LeadScoring.Storage.Outcomes;
 using LeadScoring.Storage.Predictions;
 using LeadScoring.Storage.Registry;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace LeadScoring.Application.Tests.Support;
 
 /// <summary>
-/// The application's services over real SQLite stores (registry, deployments, prediction log, outcomes, feedback) in a
+/// The application's services over real SQLite stores (registry, deployments, prediction log, outcomes, feedback,
+/// monitoring) in a
 /// scratch folder, with a fake clock, resolved the way the hosts resolve them.
 /// </summary>
 public sealed class ApplicationHost : IAsyncDisposable
@@ -29,6 +31,7 @@ public sealed class ApplicationHost : IAsyncDisposable
         services.AddSingleton(sp => PredictionLogFactory.Create(options, null, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => OutcomeStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => FeedbackReaderFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => MonitoringStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
