@@ -9,6 +9,7 @@ using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Leads;
 using LeadScoring.Server.Metrics;
 using LeadScoring.Server.Models;
+using LeadScoring.Server.Monitoring;
 using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Outcomes;
 using LeadScoring.Server.Registry;
@@ -82,6 +83,7 @@ public static class LeadScoringHost
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<StoreWriteStatus>();
         services.AddOutcomes();
+        services.AddMonitoring();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
@@ -131,6 +133,7 @@ public static class LeadScoringHost
         app.MapLeads();
         app.MapOutcomes();
         app.MapDeployments();
+        app.MapMonitoring();
         app.MapLeadScoringMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });

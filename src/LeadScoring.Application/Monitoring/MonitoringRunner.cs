@@ -20,10 +20,13 @@ namespace LeadScoring.Application.Monitoring;
 /// Labels mature once the window ended at least the P90 conversion delay ago (<see cref="FeedbackReader.GetMatchSummaryAsync"/>);
 /// until then realised figures are stored as "partial_…". <paramref name="deployments"/> (optional) supplies error
 /// counts from the deployment arms' minute counters; without it, or without a deployment in the window, a run has
-/// logged requests and latency but no error rate.
+/// logged requests and latency but no error rate. <paramref name="observer"/> (optional) hears of every stored run.
 /// </remarks>
 public sealed class MonitoringRunner(
-    IModelRegistry registry, MonitoringStore store, FeedbackReader feedback, TimeProvider time, MonitoringRunSettings? settings = null, DeploymentStore? deployments = null)
+    IModelRegistry registry, MonitoringStore store, FeedbackReader feedback, TimeProvider time,
+    MonitoringRunSettings? settings = null,
+    DeploymentStore? deployments = null,
+    IMonitoringRunObserver? observer = null)
     : IScheduledMonitoring
 {
     /// <summary>Daily runs looked back through for a window to reconcile.</summary>
@@ -199,8 +202,7 @@ public sealed class MonitoringRunner(
         }
 
         var run = new MonitoringRun(kind, model, version, arm, from, to, started, time.GetUtcNow(), status, summary.ToJson());
-        var id = await store.RecordRunAsync(run, figures, cancellationToken).ConfigureAwait(false);
-        return new MonitoringRunDetail(new StoredMonitoringRun(id, run), figures);
+        return await RecordAsync(run, figures, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<MonitoringRunDetail> RecordNoLeadsAsync(
@@ -212,8 +214,15 @@ public sealed class MonitoringRunner(
         var summary = new MonitoringRunSummary(mature, labels.DelayP90?.TotalHours, labels.Received, mature ? "final" : "partial", [note], null, null, null, null);
         List<MonitoringFigure> figures = [new("leads", null, 0), new("requests", null, 0)];
         var run = new MonitoringRun(kind, model, version, arm, from, to, started, time.GetUtcNow(), MonitoringRunStatuses.InsufficientData, summary.ToJson());
+        return await RecordAsync(run, figures, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<MonitoringRunDetail> RecordAsync(MonitoringRun run, List<MonitoringFigure> figures, CancellationToken cancellationToken)
+    {
         var id = await store.RecordRunAsync(run, figures, cancellationToken).ConfigureAwait(false);
-        return new MonitoringRunDetail(new StoredMonitoringRun(id, run), figures);
+        var detail = new MonitoringRunDetail(new StoredMonitoringRun(id, run), figures);
+        observer?.Recorded(detail);
+        return detail;
     }
 
     private async Task<MonitoringRunOperations> OperationsAsync(string model, int version, string arm, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken cancellationToken)

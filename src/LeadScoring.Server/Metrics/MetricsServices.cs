@@ -26,6 +26,7 @@ internal static class MetricsServices
         PredictionLogMetrics.MeterName,
         ShadowScorer.MeterName,
         DeploymentMetrics.MeterName,
+        MonitoringMetrics.MeterName,
     ];
 
     /// <summary>
@@ -42,6 +43,7 @@ internal static class MetricsServices
             .ValidateOnStart();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton<DeploymentMetrics>();
+        builder.Services.AddSingleton<MonitoringMetrics>();
         if (!IsEnabled(builder.Configuration))
         {
             return;
