@@ -6,6 +6,8 @@ using LeadScoring.Application.Tests.Support;
 using LeadScoring.Core.Simulation;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Scoring;
+using LeadScoring.Storage.Deployments;
+using LeadScoring.Storage.Feedback;
 using LeadScoring.Storage.Monitoring;
 using LeadScoring.Storage.Outcomes;
 using LeadScoring.Storage.Predictions;
@@ -208,6 +210,56 @@ public sealed class MonitoringRunnerTests(MonitoringPackages packages, ITestOutp
         Assert.All(runs, r => Assert.InRange(Figure(r, "latency_p95_ms").Value, 0.2, 0.6));
         var page = await Store.ListRunsAsync(new MonitoringRunFilter(Model, Arm: ServingArms.Challenger));
         Assert.Equal(runs[2].Run, Assert.Single(page.Rows));
+    }
+
+    [Fact]
+    public async Task Error_rates_come_from_the_deployment_arms_counters_and_without_a_deployment_the_summary_says_so()
+    {
+        await RegisterAsync(packages.Champion, production: true);
+        await RegisterAsync(packages.Challenger, production: false);
+        var deployments = _host.Services.GetRequiredService<DeploymentStore>();
+        var deployment = await deployments.StartAsync(new NewDeployment(Model, 1, 2, DeploymentMode.AB, 0.4, null, false, "5eed5eed5eed5eed5eed5eed5eed5eed"), "alice", null);
+        var traffic = Traffic();
+        await traffic.ScoreAsync(Scorer(packages.Champion), 1, Scenario.Baseline, 600, seed: 115, Day, Hour);
+        await traffic.ScoreAsync(Scorer(packages.Challenger), 2, Scenario.Baseline, 400, seed: 116, Day, Hour, ServingArms.Challenger, idPrefix: "c-");
+        await deployments.RecordArmMinutesAsync("replica-a",
+        [
+            new ArmMinute(deployment.Id, ServingArms.Champion, Day.AddMinutes(10), 600, 6, []),
+            new ArmMinute(deployment.Id, ServingArms.Challenger, Day.AddMinutes(10), 440, 40, []),
+            // Outside the window: not counted.
+            new ArmMinute(deployment.Id, ServingArms.Challenger, Day + Hour, 100, 100, []),
+        ]);
+        await traffic.ScoreAsync(Scorer(packages.Champion), 1, Scenario.Baseline, 300, seed: 117, Day.AddDays(1), Hour, idPrefix: "later-");
+        _host.Clock.SetUtcNow(Day.AddDays(1) + Hour);
+
+        var split = await Runner.RunScheduledAsync(MonitoringRunKinds.Hourly, Day + Hour);
+        var alone = Assert.Single(await Runner.RunAsync(new MonitoringRunRequest(Model, Day.AddDays(1), Day.AddDays(1) + Hour)));
+
+        Assert.Equal([0.01, 40.0 / 440], split.Select(r => Figure(r, "error_rate").Value));
+        Assert.Equal([6.0, 40], split.Select(r => Figure(r, "errors").Value));
+        Assert.DoesNotContain(alone.Figures, f => f.Metric is "error_rate" or "errors");
+        Assert.Equal(300, Figure(alone, "requests").Value);
+        using var summary = JsonDocument.Parse(alone.Run.Run.SummaryJson);
+        Assert.StartsWith("errors not counted: no deployment counted", summary.RootElement.GetProperty("operations").GetProperty("error_source").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_settings_decide_the_minimum_sample_size()
+    {
+        await RegisterAsync(packages.Champion, production: true);
+        await Traffic().ScoreAsync(Scorer(packages.Champion), 1, Scenario.Baseline, 300, seed: 118, Day, Hour);
+        _host.Clock.SetUtcNow(Day + Hour);
+        var strict = new MonitoringRunner(
+            _host.Registry, Store, _host.Services.GetRequiredService<FeedbackReader>(), _host.Clock, new MonitoringRunSettings { MinimumSampleSize = 301 });
+
+        var lenient = Assert.Single(await Runner.RunScheduledAsync(MonitoringRunKinds.Hourly, Day + Hour));
+        var refused = Assert.Single(await strict.RunScheduledAsync(MonitoringRunKinds.Hourly, Day + Hour));
+
+        Assert.Equal(MonitoringRunStatuses.Ok, lenient.Run.Run.Status);
+        Assert.Equal(MonitoringRunStatuses.InsufficientData, refused.Run.Run.Status);
+        Assert.All(refused.Figures.Where(f => f.Metric == "drifted"), f => Assert.Equal("insufficient_data", f.Verdict));
+        Assert.Empty(new MonitoringRunSettings().Validate());
+        Assert.Equal(["LeadScoring:Monitoring:CalibrationBins must be at least 1 (got 0)"], new MonitoringRunSettings { CalibrationBins = 0 }.Validate());
     }
 
     [Fact]

@@ -45,6 +45,10 @@ public sealed class StartupValidationTests(TestPackages packages)
         { "LeadScoring:Deployments:MaxErrorRate=1.5", "LeadScoring:Deployments:MaxErrorRate must lie in [0, 1) (got 1.5)" },
         { "LeadScoring:Deployments:MinRequests=0", "LeadScoring:Deployments:MinRequests must be at least 1 (got 0)" },
         { "LeadScoring:Deployments:MaxLatencyRatio=0.5", "LeadScoring:Deployments:MaxLatencyRatio must be a finite number ≥ 1 (got 0.5)" },
+        { "LeadScoring:Monitoring:DailyCallCapacity=0", "LeadScoring:Monitoring:DailyCallCapacity must be at least 1 (got 0)" },
+        { "LeadScoring:Monitoring:MinimumSampleSize=0", "LeadScoring:Monitoring:MinimumSampleSize must be at least 1 (got 0)" },
+        { "LeadScoring:Monitoring:Threshold=1.5", "LeadScoring:Monitoring:Threshold must lie in [0, 1] (got 1.5)" },
+        { "LeadScoring:Monitoring:MaxUnseenCategoryRate=-0.1", "LeadScoring:Monitoring:MaxUnseenCategoryRate must lie in [0, 1] (got -0.1)" },
     };
 
     [Theory]

@@ -50,6 +50,18 @@ public sealed class MonitoringEndpointTests(TestPackages packages)
     }
 
     [Fact]
+    public async Task The_configured_monitoring_settings_reach_the_runs()
+    {
+        await using var service = await MonitoringService.StartAsync(packages, new Dictionary<string, string?> { ["LeadScoring:Monitoring:MinimumSampleSize"] = "401" });
+        await service.ScoreAsync(400, seed: 53);
+
+        var (status, created, _) = await Json.PostAsync(service.Service.Admin, "/monitoring/runs", """{"model": "lead-scoring", "from": "2026-12-01T08:00:00Z", "to": "2026-12-01T10:00:00Z"}""");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("insufficient_data", Assert.Single(created.EnumerateArray()).GetProperty("run").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Runs_list_newest_first_in_pages_and_filter_by_scope_kind_and_window()
     {
         await using var service = await MonitoringService.StartAsync(packages);

@@ -19,10 +19,10 @@ internal sealed class MonitoringService : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
-    public static async Task<MonitoringService> StartAsync(TestPackages packages)
+    public static async Task<MonitoringService> StartAsync(TestPackages packages, IDictionary<string, string?>? settings = null)
     {
         var clock = new FakeTimeProvider(Start);
-        var service = await RunningService.StartAsync(clock: clock);
+        var service = await RunningService.StartAsync(settings, clock: clock);
         await service.DeployAsync(packages.First);
         return new MonitoringService(service, clock);
     }
