@@ -29,8 +29,11 @@ public sealed class MonitoringRunner(
     IMonitoringRunObserver? observer = null)
     : IScheduledMonitoring
 {
-    /// <summary>Daily runs looked back through for a window to reconcile.</summary>
+    /// <summary>Daily runs looked back through for a window to reconcile (newest first).</summary>
     public const int ReconcileLookback = 500;
+
+    /// <summary>How far before the latest window that could have matured (now − P90) reconciliation still looks.</summary>
+    public static readonly TimeSpan ReconcileWindowSlack = TimeSpan.FromDays(14);
 
     private readonly MonitoringOptions _options = (settings ?? new MonitoringRunSettings()).ToMonitoringOptions();
     private readonly MonitoringReferences _references = new(registry);
@@ -136,7 +139,15 @@ public sealed class MonitoringRunner(
     private async Task<List<MonitoringRunDetail>> ReconcileAsync(string model, LabelState labels, CancellationToken cancellationToken)
     {
         var runs = new List<MonitoringRunDetail>();
-        var page = await store.ListRunsAsync(new MonitoringRunFilter(model, Kind: MonitoringRunKinds.Daily), pageSize: ReconcileLookback, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (labels.DelayP90 is not { } delay)
+        {
+            return runs;
+        }
+
+        // The latest window to mature ended about P90 + a day ago: two weeks before that is room for missed days.
+        var since = labels.Now - delay - ReconcileWindowSlack;
+        var filter = new MonitoringRunFilter(model, Kind: MonitoringRunKinds.Daily, From: since);
+        var page = await store.ListRunsAsync(filter, pageSize: ReconcileLookback, cancellationToken: cancellationToken).ConfigureAwait(false);
         var pending = page.Rows
             .Where(r => r.Run is { ModelVersion: not null, Arm: not null } && r.Run.Status != MonitoringRunStatuses.Failed)
             .GroupBy(r => (r.Run.ModelVersion!.Value, r.Run.Arm!, r.Run.WindowFrom, r.Run.WindowTo))

@@ -81,16 +81,3 @@ public abstract class MonitoringScopeContract : StoreContract<MonitoringWindowSt
         Assert.Equal("scope.Arm", arm.ParamName);
     }
 }
-
-/// <summary>The scope reader's contract on SQLite.</summary>
-public sealed class SqliteMonitoringScopeTests : MonitoringScopeContract
-{
-    protected override TestDatabase CreateTestDatabase() => new SqliteTestDatabase();
-}
-
-/// <summary>The scope reader's contract on PostgreSQL (a fresh database per test).</summary>
-[Collection(PostgresTestCluster.CollectionName)]
-public sealed class PostgresMonitoringScopeTests(PostgresTestCluster cluster) : MonitoringScopeContract
-{
-    protected override TestDatabase CreateTestDatabase() => new PostgresTestDatabase(cluster);
-}
