@@ -68,6 +68,11 @@ internal static class DriftCommand
             var header = DriftReportHeader.Create(package.Metadata.Name, version, Path.GetFileName(dataPath), time);
 
             var table = LeadFile.Read(dataPath, layout, HasColumn(dataPath, layout, layout.Label) ? LabelUse.Required : LabelUse.Ignored);
+            if (table.Count == 0)
+            {
+                throw new InvalidInputException($"--data {dataPath}: the file holds no leads (a header and no rows); there is nothing to compare");
+            }
+
             var scores = package.Scorer.Score(table);
             var window = LeadFileWindow.From(table, scores, bands, header.GeneratedAt);
             var report = WindowMonitor.Analyze(package.Profile, window, MonitoringOptions.Default);

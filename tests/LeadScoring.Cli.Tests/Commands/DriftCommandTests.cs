@@ -117,6 +117,20 @@ public sealed class DriftCommandTests(TrainedPackage package) : IClassFixture<Tr
     }
 
     [Fact]
+    public async Task A_file_without_leads_is_bad_input()
+    {
+        var leads = await SimulateAsync("baseline", 10, seed: 10);
+        var empty = _dir["empty.csv"];
+        await File.WriteAllLinesAsync(empty, (await File.ReadAllLinesAsync(leads)).Take(1));
+
+        var (exit, _, error) = await Leadscore.RunAsync("drift", "--model", package.Folder, "--data", empty, "--out", _dir["report.html"]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: --data {empty}: the file holds no leads (a header and no rows); there is nothing to compare\n", error);
+        Assert.False(File.Exists(_dir["report.html"]));
+    }
+
+    [Fact]
     public async Task A_file_that_does_not_fit_the_schema_names_the_column()
     {
         var leads = await SimulateAsync("baseline", 200, seed: 9);
