@@ -143,6 +143,22 @@ public sealed class DriftReportHtmlTests
         Assert.Contains("estimated <span class=\"estimate\">estimate (CBPE)</span>", Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_window_too_small_to_judge_anything_says_so_in_words_and_draws_no_chart()
+    {
+        var small = HostileWindow.Input(GeneratedAt, currentRows: 50);
+
+        var html = DriftReportHtml.Render(small);
+
+        Assert.True(small.Report.InsufficientData);
+        Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+        Assert.Equal(small.Report.DataDrift.Count, Regex.Count(html, "<p class=\"insufficient\">No chart: insufficient data: "));
+        Assert.Contains("No chart: insufficient data (the reference profile has no scores, or fewer scores than the minimum sample size on either side)", html, StringComparison.Ordinal);
+        Assert.Contains($"Realised performance not measured: {WebUtility.HtmlEncode(small.Report.Performance.RealisedNote)}", html, StringComparison.Ordinal);
+        Assert.Contains(">insufficient data<", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
+    }
+
     private static string F(double value) => Math.Round(value, 3).ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Section(string feature)

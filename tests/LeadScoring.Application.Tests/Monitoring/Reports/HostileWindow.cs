@@ -30,11 +30,11 @@ internal static class HostileWindow
         [], LeadSchema.DefaultMissingValues);
 
     /// <summary>The window analysed against the reference, with the header the report prints.</summary>
-    public static DriftReportInput Input(DateTimeOffset generatedAt)
+    public static DriftReportInput Input(DateTimeOffset generatedAt, int currentRows = 1_500)
     {
         var (referenceTable, referenceScores) = Table(2_000, seed: 1, mix: [0.4, 0.3, 0.2, 0.1], sparseMissing: 0.1);
         var reference = ProfileBuilder.Build(referenceTable, referenceScores);
-        var (table, scores) = Table(1_500, seed: 2, mix: [0.1, 0.2, 0.3, 0.4], sparseMissing: 0.97);
+        var (table, scores) = Table(currentRows, seed: 2, mix: [0.1, 0.2, 0.3, 0.4], sparseMissing: 0.97);
         var window = LeadFileWindow.From(table, scores, ScoreBuckets.Default, generatedAt);
         var report = WindowMonitor.Analyze(reference, window, MonitoringOptions.Default);
         return new DriftReportInput(new DriftReportHeader("model <i>x</i>", 3, "leads & <u>more</u>.csv", generatedAt), report, reference);
