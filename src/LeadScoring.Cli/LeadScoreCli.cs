@@ -37,6 +37,7 @@ public static class LeadScoreCli
             RollbackCommand.Create(),
             AliasCommand.Create(),
             ScoreCommand.Create(),
+            DriftCommand.Create(),
             PredictionsCommand.Create(),
             LeadsCommand.Create(),
             ServeCommand.Create(),
