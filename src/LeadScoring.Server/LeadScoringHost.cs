@@ -9,6 +9,7 @@ using LeadScoring.Server.Hosting;
 using LeadScoring.Server.Leads;
 using LeadScoring.Server.Metrics;
 using LeadScoring.Server.Models;
+using LeadScoring.Server.Monitoring.Scheduling;
 using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Outcomes;
 using LeadScoring.Server.Registry;
@@ -82,6 +83,7 @@ public static class LeadScoringHost
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<StoreWriteStatus>();
         services.AddOutcomes();
+        builder.AddMonitoringSchedules();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
