@@ -108,6 +108,9 @@ public sealed class SqliteMonitoringScheduleTests : IAsyncLifetime
         await Task.Delay(1000);
 
         var missed = Assert.Single(after.Calls);
+        // Quartz reports the firing it recovers as due when the first missed one was (11:05), then proceeds: next 14:05.
+        Assert.Equal(JustBefore.AddSeconds(2).AddHours(1), missed.ScheduledAt);
+        Assert.Equal(JustBefore.AddSeconds(2).AddHours(4), (await ReadStoredHourlyAsync()).Next);
         Assert.Equal(MonitoringRunKinds.Hourly, missed.Kind);
         Assert.Contains(second.Logs.Records, r => r.Message.StartsWith("Monitoring check hourly keeps its stored schedule", StringComparison.Ordinal));
         Assert.Single(before.Calls);
