@@ -5,6 +5,7 @@ using LeadScoring.Storage.Monitoring;
 using LeadScoring.Storage.Scheduling;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
@@ -114,6 +115,46 @@ public sealed class SqliteMonitoringScheduleTests : IAsyncLifetime
         Assert.Equal(MonitoringRunKinds.Hourly, missed.Kind);
         Assert.Contains(second.Logs.Records, r => r.Message.StartsWith("Monitoring check hourly keeps its stored schedule", StringComparison.Ordinal));
         Assert.Single(before.Calls);
+    }
+
+    [Fact]
+    public async Task A_restart_with_a_changed_schedule_replaces_the_stored_trigger_and_one_turned_off_loses_its_job()
+    {
+        var clock = new FakeTimeProvider(JustBefore);
+        await using (var first = await StartAsync(new RecordingMonitoring(), clock))
+        {
+            await first.StopAsync();
+        }
+
+        await using var second = await StartAsync(new RecordingMonitoring(), clock, ("Hourly", "0 20 * * * ?"), ("Weekly", " "));
+
+        var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var hourly = Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(MonitoringScheduleDeclaration.TriggerKeyOf(MonitoringRunKinds.Hourly)));
+        Assert.Equal("0 20 * * * ?", hourly.CronExpressionString);
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 10, 20, 0, TimeSpan.Zero), hourly.NextFireTimeUtc);
+        Assert.Null(await scheduler.GetJobDetail(MonitoringScheduleDeclaration.JobKeyOf(MonitoringRunKinds.Weekly)));
+        Assert.Null(await scheduler.GetTrigger(MonitoringScheduleDeclaration.TriggerKeyOf(MonitoringRunKinds.Weekly)));
+        Assert.NotNull(await scheduler.GetTrigger(MonitoringScheduleDeclaration.TriggerKeyOf(MonitoringRunKinds.Daily)));
+        Assert.Contains(second.Logs.Records, r => r.Message == "Monitoring check weekly is turned off; its stored job and trigger were removed");
+    }
+
+    [Fact]
+    public async Task Without_an_implementation_registered_a_firing_is_logged_and_skipped()
+    {
+        var clock = new FakeTimeProvider(JustBefore);
+        // Whatever the Application registers, taken out: a host without one must still start and run its schedule.
+        await using var service = await RunningService.StartAsync(Settings(("Enabled", "true")), clock: clock, services: s => s.RemoveAll<IScheduledMonitoring>());
+        Assert.Null(service.Services.GetService<IScheduledMonitoring>());
+
+        clock.Advance(TimeSpan.FromSeconds(3));
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!service.Logs.Records.Any(r => r.Message.Contains("skipped: no IScheduledMonitoring is registered", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains(service.Logs.Records, r => r.Message == "Monitoring check hourly due at 2026-03-02T10:05:00.0000000+00:00 skipped: no IScheduledMonitoring is registered");
     }
 
     private async Task<(DateTimeOffset Previous, DateTimeOffset Next)> ReadStoredHourlyAsync()
