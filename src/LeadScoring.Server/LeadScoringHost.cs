@@ -10,6 +10,7 @@ using LeadScoring.Server.Leads;
 using LeadScoring.Server.Metrics;
 using LeadScoring.Server.Models;
 using LeadScoring.Server.Monitoring;
+using LeadScoring.Server.Monitoring.Scheduling;
 using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Outcomes;
 using LeadScoring.Server.Registry;
@@ -84,6 +85,7 @@ public static class LeadScoringHost
         services.AddSingleton<StoreWriteStatus>();
         services.AddOutcomes();
         services.AddMonitoring();
+        builder.AddMonitoringSchedules();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 

@@ -46,6 +46,8 @@ public sealed class DeploymentAnalysisEndpointTests(TestPackages packages) : IAs
                 $"--Storage:DataDirectory={_data}",
                 $"--LeadScoring:Admin:Key={RunningService.AdminKey}",
                 "--LeadScoring:Bootstrap:Enabled=false",
+                // No scheduled monitoring: the clock moves by minutes and may pass five past the hour.
+                "--LeadScoring:Monitoring:Schedules:Enabled=false",
                 // The whole service runs, its deployment supervisor too: the rows here are random, and a guardrail
                 // judging them (a conversion drop that happens to be significant) would roll the deployment back; the tests
                 // move the clock by minutes, so a daily evaluation never comes.

@@ -117,7 +117,7 @@ public sealed class AdminKeyTests : IDisposable
     private async Task<WebApplication> StartAsync(params string[] settings)
     {
         var app = LeadScoringHost.Build(
-            ["--urls=http://127.0.0.1:0", $"--Storage:DataDirectory={_dataDirectory}", "--LeadScoring:Bootstrap:Enabled=false", .. settings],
+            ["--urls=http://127.0.0.1:0", $"--Storage:DataDirectory={_dataDirectory}", "--LeadScoring:Bootstrap:Enabled=false", "--LeadScoring:Monitoring:Schedules:Enabled=false", .. settings],
             builder => builder.Logging.ClearProviders());
         try
         {

@@ -76,6 +76,8 @@ public sealed class RunningService : IAsyncDisposable
             $"--LeadScoring:Admin:Key={AdminKey}",
             "--LeadScoring:Bootstrap:Enabled=false",
             "--LeadScoring:Serving:RegistryPollInterval=00:00:00.200",
+            // No monitoring scheduler (nor its Quartz tables) unless a test asks for it: its settings come later and win.
+            "--LeadScoring:Monitoring:Schedules:Enabled=false",
         };
         if (postgres is not null)
         {
