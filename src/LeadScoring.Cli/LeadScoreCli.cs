@@ -38,6 +38,7 @@ public static class LeadScoreCli
             AliasCommand.Create(),
             ScoreCommand.Create(),
             DriftCommand.Create(),
+            InvestigateCommand.Create(),
             PredictionsCommand.Create(),
             LeadsCommand.Create(),
             ServeCommand.Create(),

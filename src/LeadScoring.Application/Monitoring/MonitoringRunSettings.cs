@@ -36,6 +36,14 @@ public sealed class MonitoringRunSettings
     /// <summary>A categorical feature fails quality when more than this share are unseen categories (0.05).</summary>
     public double MaxUnseenCategoryRate { get; set; } = MonitoringOptions.Default.MaxUnseenCategoryRate;
 
+    /// <summary>
+    /// A window's labels count as mature only once this share of its leads has an outcome (0.8), besides being older
+    /// than the P90 conversion delay: the delay is measured on the outcomes received so far, and while the slow ones
+    /// (leads closed as lost weeks later) are still out it is too short, which would call a window of early
+    /// conversions "final". 0 trusts the delay alone (a CRM that reports conversions only).
+    /// </summary>
+    public double MatureLabelledShare { get; set; } = 0.8;
+
     /// <summary>The settings as the monitor takes them.</summary>
     public MonitoringOptions ToMonitoringOptions() => MonitoringOptions.Default with
     {
@@ -61,6 +69,7 @@ public sealed class MonitoringRunSettings
         Rate(problems, MaxZeroRateIncrease, nameof(MaxZeroRateIncrease));
         Rate(problems, MaxOutOfRangeRate, nameof(MaxOutOfRangeRate));
         Rate(problems, MaxUnseenCategoryRate, nameof(MaxUnseenCategoryRate));
+        Rate(problems, MatureLabelledShare, nameof(MatureLabelledShare));
         return problems;
     }
 

@@ -36,6 +36,7 @@ public sealed class MonitoringRunner(
     public static readonly TimeSpan ReconcileWindowSlack = TimeSpan.FromDays(14);
 
     private readonly MonitoringOptions _options = (settings ?? new MonitoringRunSettings()).ToMonitoringOptions();
+    private readonly double _matureLabelledShare = (settings ?? new MonitoringRunSettings()).MatureLabelledShare;
     private readonly MonitoringReferences _references = new(registry);
 
     /// <summary>The window a scheduled kind covers: an hour, a day or a week.</summary>
@@ -183,6 +184,8 @@ public sealed class MonitoringRunner(
             var columns = await store.Windows.ReadAsync(new MonitoringWindowQuery(model, from, to, labels.Now, reference.Features, version, arm), cancellationToken).ConfigureAwait(false);
             var window = new MonitoringWindowData(reference.Schema, columns.Numeric, columns.Categorical, columns.Scores, columns.Bands, columns.Converted, columns.Revenue, columns.ScoredAtTicks);
             var report = WindowMonitor.Analyze(reference.Profile, window, _options);
+            // Past the delay, yet most outcomes still out: the delay was measured before the slow outcomes came in.
+            mature = mature && report.Count > 0 && report.Labelled >= _matureLabelledShare * report.Count;
             var operations = await OperationsAsync(model, version, arm, from, to, labels.Now, cancellationToken).ConfigureAwait(false);
             figures = MonitoringFigures.Of(report, mature);
             figures.AddRange(MonitoringFigures.Of(operations, to - from));
@@ -294,7 +297,11 @@ public sealed class MonitoringRunner(
             notes.Add($"drifted features, most consequential first: {string.Join(", ", ranked)}");
         }
 
-        if (!mature)
+        if (!mature && labels.IsMature(to))
+        {
+            notes.Add(Text($"the P90 conversion delay has passed, but only {(double)report.Labelled / Math.Max(1, report.Count):P0} of the window's leads have an outcome (at least {_matureLabelledShare:P0} needed): realised figures stay partial until more outcomes arrive"));
+        }
+        else if (!mature)
         {
             notes.Add(labels.Received == 0
                 ? "no outcomes have been received at all: realised performance cannot be measured and stays partial (an integration problem: is the CRM sending outcomes?)"

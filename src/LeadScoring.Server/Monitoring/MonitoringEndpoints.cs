@@ -33,6 +33,7 @@ public static class MonitoringEndpoints
         group.MapPost("/runs", Start)
             .Accepts<StartMonitoringRunBody>("application/json")
             .WithSummary("Run monitoring now over a window (kind manual): one run per version and arm that scored leads in it");
+        group.MapInvestigation();
         return group;
     }
 

@@ -19,9 +19,9 @@ internal sealed class MonitoringService : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
-    public static async Task<MonitoringService> StartAsync(TestPackages packages, IDictionary<string, string?>? settings = null)
+    public static async Task<MonitoringService> StartAsync(TestPackages packages, IDictionary<string, string?>? settings = null, DateTimeOffset? start = null)
     {
-        var clock = new FakeTimeProvider(Start);
+        var clock = new FakeTimeProvider(start ?? Start);
         var service = await RunningService.StartAsync(settings, clock: clock);
         await service.DeployAsync(packages.First);
         return new MonitoringService(service, clock);
