@@ -17,18 +17,39 @@ public static class WindowMonitor
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var drift = DataDriftAnalyzer.Analyze(reference, window, options);
-        var labelled = window.Converted.LongCount(c => c.HasValue);
+        // The parts read the window and share nothing else, so they run in parallel (drift then its impact ranking
+        // in one branch); each result lands in its own variable, so the report is the same as computed one by one.
+        IReadOnlyList<FeatureDriftVerdict> drift = [];
+        IReadOnlyList<FeatureImpact> impact = [];
+        IReadOnlyList<FeatureQuality> quality = [];
+        PredictionDriftReport? prediction = null;
+        PerformanceReport? performance = null;
+        BusinessReport? business = null;
+        long labelled = 0;
+        Parallel.Invoke(
+            () =>
+            {
+                drift = DataDriftAnalyzer.Analyze(reference, window, options);
+                impact = DriftImpact.Rank(reference, window, drift, options);
+            },
+            () => performance = PerformanceReport.Of(window, options),
+            () => business = BusinessReport.Of(window, options),
+            () => quality = DataQualityAnalyzer.Analyze(reference, window, options),
+            () =>
+            {
+                prediction = PredictionDriftReport.Of(reference, window, options);
+                labelled = window.Converted.LongCount(c => c.HasValue);
+            });
         return new WindowReport(
             window.Count,
             labelled,
             drift,
             Summarise(drift, options.Drift),
-            DataQualityAnalyzer.Analyze(reference, window, options),
-            PredictionDriftReport.Of(reference, window, options),
-            PerformanceReport.Of(window, options),
-            BusinessReport.Of(window, options),
-            DriftImpact.Rank(reference, window, drift, options));
+            quality,
+            prediction!,
+            performance!,
+            business!,
+            impact);
     }
 
     /// <summary>

@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace LeadScoring.Storage.Monitoring;
 
 /// <summary>
-/// Collects a window's rows into columns: keeps each lead's first row only (rows arrive in first-score order),
-/// parses the features JSON with <see cref="Utf8JsonReader"/> straight from UTF-8, and shares one string per distinct
-/// category and band so a million rows allocate only their lead ids.
+/// Collects a window's rows into columns: keeps each lead's first row only (rows arrive in first-score order; the
+/// lead ids seen are kept as UTF-8 in a <see cref="Utf8KeySet"/>, not as strings), parses the features JSON with
+/// <see cref="Utf8JsonReader"/> straight from UTF-8, and shares one string per distinct category and band (looked up
+/// by its UTF-8 bytes) so a million rows allocate only their columns.
 /// </summary>
 internal sealed class MonitoringWindowBuilder
 {
@@ -14,7 +15,9 @@ internal sealed class MonitoringWindowBuilder
     private readonly byte[][] _names;
     private readonly double[]?[] _numeric;
     private readonly string?[]?[] _categorical;
-    private readonly HashSet<string> _leads = new(StringComparer.Ordinal);
+    private readonly Utf8KeySet _leads = new();
+    private readonly Utf8StringCache[] _categories;
+    private readonly Utf8StringCache _bandStrings = new();
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
     private char[] _chars = new char[256];
@@ -31,6 +34,7 @@ internal sealed class MonitoringWindowBuilder
         _names = [.. _features.Select(f => Encoding.UTF8.GetBytes(f.Name))];
         _numeric = new double[]?[_features.Length];
         _categorical = new string?[]?[_features.Length];
+        _categories = [.. _features.Select(_ => new Utf8StringCache())];
         _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
         capacity = Math.Max(capacity, 16);
         for (var f = 0; f < _features.Length; f++)
@@ -55,8 +59,8 @@ internal sealed class MonitoringWindowBuilder
 
     public int Count { get; private set; }
 
-    /// <summary>True when <paramref name="leadId"/> was not seen yet: the caller then adds its row with <see cref="Add"/>.</summary>
-    public bool IsFirst(string leadId) => _leads.Add(leadId);
+    /// <summary>True when <paramref name="leadIdUtf8"/> was not seen yet: the caller then adds its row with <see cref="Add"/>.</summary>
+    public bool IsFirst(ReadOnlySpan<byte> leadIdUtf8) => _leads.Add(leadIdUtf8);
 
     /// <summary>Adds a lead's first row.</summary>
     public void Add(long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
@@ -70,7 +74,7 @@ internal sealed class MonitoringWindowBuilder
         _scoredAt[i] = scoredAtTicks;
         _versions[i] = version;
         _scores[i] = score;
-        _bands[i] = Shared(band);
+        _bands[i] = _bandStrings.Get(band, this);
         _converted[i] = converted;
         _revenue[i] = revenue;
         ReadFeatures(i, featuresJson);
@@ -165,6 +169,7 @@ internal sealed class MonitoringWindowBuilder
             {
                 _categorical[f]![row] = reader.TokenType switch
                 {
+                    JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence => _categories[f].Get(reader.ValueSpan, this),
                     JsonTokenType.String => SharedString(ref reader),
                     JsonTokenType.Number => Shared(reader.ValueSpan),
                     JsonTokenType.True => "true",
@@ -208,7 +213,7 @@ internal sealed class MonitoringWindowBuilder
         return Shared(_chars.AsSpan(0, length));
     }
 
-    private string Shared(ReadOnlySpan<byte> utf8)
+    internal string Shared(ReadOnlySpan<byte> utf8)
     {
         var most = Encoding.UTF8.GetMaxCharCount(utf8.Length);
         if (most > _chars.Length)
@@ -230,5 +235,38 @@ internal sealed class MonitoringWindowBuilder
         var text = chars.ToString();
         _strings[text] = text;
         return text;
+    }
+
+    /// <summary>
+    /// The strings of the first few distinct UTF-8 values met (a feature's categories, the bands), found by comparing
+    /// bytes: cheaper than decoding every value to look it up. Values past the first <see cref="Size"/> go through
+    /// the builder's dictionary.
+    /// </summary>
+    private sealed class Utf8StringCache
+    {
+        private const int Size = 32;
+        private readonly byte[][] _keys = new byte[Size][];
+        private readonly string[] _values = new string[Size];
+        private int _count;
+
+        public string Get(ReadOnlySpan<byte> utf8, MonitoringWindowBuilder builder)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (utf8.SequenceEqual(_keys[i]))
+                {
+                    return _values[i];
+                }
+            }
+
+            var text = builder.Shared(utf8);
+            if (_count < Size)
+            {
+                _keys[_count] = utf8.ToArray();
+                _values[_count++] = text;
+            }
+
+            return text;
+        }
     }
 }
