@@ -15,7 +15,11 @@ namespace LeadScoring.Core.Monitoring;
 public static class DataDriftAnalyzer
 {
     /// <summary>One verdict per schema feature, in schema order.</summary>
-    public static IReadOnlyList<FeatureDriftVerdict> Analyze(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options)
+    public static IReadOnlyList<FeatureDriftVerdict> Analyze(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options) =>
+        Verdicts(reference, window, options, parallel: true);
+
+    /// <summary><see cref="Analyze"/>, the features measured one at a time unless <paramref name="parallel"/>.</summary>
+    internal static IReadOnlyList<FeatureDriftVerdict> Verdicts(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options, bool parallel)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(window);
@@ -24,7 +28,17 @@ public static class DataDriftAnalyzer
         // goes to its feature's slot, so the verdicts are the same, in the same order, as one at a time.
         var features = window.Schema.Features;
         var reports = new (FeatureSpec Spec, FeatureDriftReport? Report, long Count, string? Why, double? Trimmed)[features.Count];
-        Parallel.For(0, features.Count, f => reports[f] = Measure(reference, window, features[f], options));
+        if (parallel)
+        {
+            Parallel.For(0, features.Count, f => reports[f] = Measure(reference, window, features[f], options));
+        }
+        else
+        {
+            for (var f = 0; f < features.Count; f++)
+            {
+                reports[f] = Measure(reference, window, features[f], options);
+            }
+        }
 
         // Adjust only the tests that were run: a feature without data has no p-value to share the budget with.
         var tested = reports.Where(r => r.Report is not null).ToList();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using LeadScoring.Core.Profiles;
 using LeadScoring.Core.Statistics;
 
@@ -11,7 +12,11 @@ namespace LeadScoring.Core.Monitoring;
 public static class WindowMonitor
 {
     /// <summary>The full report of a window.</summary>
-    public static WindowReport Analyze(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options)
+    public static WindowReport Analyze(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options) =>
+        Report(reference, window, options, parallel: true);
+
+    /// <summary>The report, its parts computed one after the other unless <paramref name="parallel"/> (the same report either way).</summary>
+    internal static WindowReport Report(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options, bool parallel)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(window);
@@ -26,10 +31,11 @@ public static class WindowMonitor
         PerformanceReport? performance = null;
         BusinessReport? business = null;
         long labelled = 0;
-        Parallel.Invoke(
+        Action[] parts =
+        [
             () =>
             {
-                drift = DataDriftAnalyzer.Analyze(reference, window, options);
+                drift = DataDriftAnalyzer.Verdicts(reference, window, options, parallel);
                 impact = DriftImpact.Rank(reference, window, drift, options);
             },
             () => performance = PerformanceReport.Of(window, options),
@@ -39,7 +45,28 @@ public static class WindowMonitor
             {
                 prediction = PredictionDriftReport.Of(reference, window, options);
                 labelled = window.Converted.LongCount(c => c.HasValue);
-            });
+            },
+        ];
+        if (parallel)
+        {
+            try
+            {
+                Parallel.Invoke(parts);
+            }
+            catch (AggregateException e)
+            {
+                // A part's own exception, as computed one by one, not wrapped (the first when several parts threw).
+                ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+            }
+        }
+        else
+        {
+            foreach (var part in parts)
+            {
+                part();
+            }
+        }
+
         return new WindowReport(
             window.Count,
             labelled,
