@@ -27,6 +27,13 @@ internal abstract class MonitoringWindowScan
 
     protected static bool ShouldCheck(long row) => row % CancellationCheckRows == 0;
 
+    /// <summary>The statement's outcome column (see <see cref="Statement"/>) as converted and revenue.</summary>
+    protected static bool? Outcome(double? column, out double? revenue)
+    {
+        revenue = column >= 0 ? column : null;
+        return column is null ? null : column != -2;
+    }
+
     protected static (string Sql, List<SqlArg> Args) Statement(SqlDialect dialect, MonitoringWindowQuery query, string walkIndex)
     {
         List<SqlArg> args =
@@ -49,20 +56,22 @@ internal abstract class MonitoringWindowScan
             args.Add(SqlArg.Text("@arm", query.Arm));
         }
 
+        // One outcome column: NULL no outcome known, -2 not converted, -1 converted without a revenue, else the
+        // revenue of a conversion (never negative: a CHECK). The replaced versions are looked up only for a lead
+        // without a current outcome known at KnownBy (CASE evaluates its branches lazily on both databases), where
+        // a join to them would probe the history once per row.
         var sql = $"""
             SELECT p.lead_id, p.scored_at, p.model_version, p.score, p.band, p.features_json,
-                   CASE WHEN c.lead_id IS NOT NULL THEN c.converted WHEN h.id IS NOT NULL THEN h.converted END,
-                   CASE WHEN c.lead_id IS NOT NULL THEN COALESCE(c.revenue, -1) WHEN h.id IS NOT NULL THEN COALESCE(h.revenue, -1) END
+                   CASE WHEN c.lead_id IS NOT NULL THEN (CASE WHEN c.converted THEN COALESCE(c.revenue, -1) ELSE -2 END)
+                   ELSE (SELECT CASE WHEN h.converted THEN COALESCE(h.revenue, -1) ELSE -2 END
+                         FROM outcome_history h
+                         WHERE h.lead_id = p.lead_id AND h.received_at <= @known_by AND h.replaced_at > @known_by
+                         ORDER BY h.id DESC LIMIT 1) END
             FROM predictions p {walkIndex}
             LEFT JOIN outcomes c ON c.lead_id = p.lead_id AND c.received_at <= @known_by
-            LEFT JOIN outcome_history h ON c.lead_id IS NULL AND h.id = (
-                SELECT MAX(x.id) FROM outcome_history x
-                WHERE x.lead_id = p.lead_id AND x.received_at <= @known_by AND x.replaced_at > @known_by)
             WHERE p.model_name = @model AND p.scored_at >= @from AND p.scored_at < @to{scope}
             ORDER BY p.scored_at, p.id
             """;
-        // Revenue is never negative (a CHECK): -1 is a known outcome without one, NULL no outcome, so a reader
-        // learns both from one column.
         return (sql, args);
     }
 }
@@ -111,7 +120,7 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
                     raw.sqlite3_column_double(statement, 3),
                     raw.sqlite3_column_blob(statement, 4),
                     raw.sqlite3_column_blob(statement, 5),
-                    Outcome(raw.sqlite3_column_double(statement, 7), raw.sqlite3_column_int(statement, 6), out var revenue),
+                    Outcome(raw.sqlite3_column_type(statement, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_double(statement, 6), out var revenue),
                     revenue);
             }
 
@@ -122,19 +131,6 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
 
             await pipeline.CompleteAsync().ConfigureAwait(false);
         }
-    }
-
-    // SQLite reads NULL as 0: the revenue column's NULL (no outcome) is told from a known one's by its sentinel.
-    private static bool? Outcome(double revenueColumn, int converted, out double? revenue)
-    {
-        if (revenueColumn == 0 && converted == 0)
-        {
-            revenue = null;
-            return null;
-        }
-
-        revenue = revenueColumn < 0 ? null : revenueColumn;
-        return converted != 0;
     }
 
     /// <summary>UTC ticks of a time in <see cref="SqliteDialect.TimeFormat"/> ("2025-03-01T10:15:30.123456Z").</summary>
@@ -184,12 +180,11 @@ internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowS
     public override async Task ReadAsync(SqlSession session, MonitoringWindowQuery query, MonitoringWindowBuilder builder, CancellationToken cancellationToken)
     {
         var (sql, args) = Statement(dialect, query, "");
-        // The planner's JIT compiles this million-row join for about a second and saves less: off for this
-        // transaction only. The window's rows are inserted in time order, so walking the (scored_at, id) index
-        // returns them ordered at about the cost of a scan, where the planner's choice (scan, then sort) spilled a
-        // million rows of features to disk.
+        // For this transaction only: the planner's JIT compiles this million-row join for about a second and saves
+        // less; and the default 4 MB of sort memory spilled a million rows of features to disk (about 300 MB),
+        // which 256 MB per sort (the parallel workers sort their parts) keeps in memory for a window of a million.
         await session.ExecuteAsync("SET LOCAL jit = off", [], cancellationToken).ConfigureAwait(false);
-        await session.ExecuteAsync("SET LOCAL enable_sort = off", [], cancellationToken).ConfigureAwait(false);
+        await session.ExecuteAsync("SET LOCAL work_mem = '256MB'", [], cancellationToken).ConfigureAwait(false);
         var command = session.Command(sql, args);
         await using (command.ConfigureAwait(false))
         {
@@ -215,11 +210,10 @@ internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowS
                     var score = reader.GetDouble(3);
                     var bandLength = Utf8(reader, 4, ref band);
                     var featuresLength = Utf8(reader, 5, ref features);
-                    bool? converted = reader.IsDBNull(6) ? null : reader.GetBoolean(6);
-                    double? revenue = reader.IsDBNull(7) ? null : reader.GetDouble(7);
+                    var converted = Outcome(reader.IsDBNull(6) ? null : reader.GetDouble(6), out var revenue);
                     pipeline.Add(
                         leadId.AsSpan(0, leadIdLength), scoredAt, version, score, band.AsSpan(0, bandLength), features.AsSpan(0, featuresLength),
-                        converted, revenue < 0 ? null : revenue);
+                        converted, revenue);
                 }
 
                 await pipeline.CompleteAsync().ConfigureAwait(false);
