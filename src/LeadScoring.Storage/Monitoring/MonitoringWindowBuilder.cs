@@ -4,18 +4,21 @@ using System.Text.Json;
 namespace LeadScoring.Storage.Monitoring;
 
 /// <summary>
-/// Collects a window's rows into columns: keeps each lead's first row only (rows arrive in first-score order; the
-/// lead ids seen are kept as UTF-8 in a <see cref="Utf8KeySet"/>, not as strings), parses the features JSON with
+/// Collects a window's rows (each lead's first, see <see cref="MonitoringWindowPipeline"/>) into columns, parses the features JSON with
 /// <see cref="Utf8JsonReader"/> straight from UTF-8, and shares one string per distinct category and band (looked up
 /// by its UTF-8 bytes) so a million rows allocate only their columns.
 /// </summary>
 internal sealed class MonitoringWindowBuilder
 {
+    // Columns grow by doubling up to a segment, then by whole segments joined once at the end: a million rows
+    // allocate their columns about twice, not the four times of doubling and trimming.
+    private const int SegmentRows = 1 << 16;
+
+    private readonly List<Segment> _segments = [];
     private readonly MonitoringFeature[] _features;
     private readonly byte[][] _names;
     private readonly double[]?[] _numeric;
     private readonly string?[]?[] _categorical;
-    private readonly Utf8KeySet _leads = new();
     private readonly Utf8StringCache[] _categories;
     private readonly Utf8StringCache _bandStrings = new();
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
@@ -36,7 +39,7 @@ internal sealed class MonitoringWindowBuilder
         _categorical = new string?[]?[_features.Length];
         _categories = [.. _features.Select(_ => new Utf8StringCache())];
         _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-        capacity = Math.Max(capacity, 16);
+        capacity = Math.Clamp(capacity, 16, SegmentRows);
         for (var f = 0; f < _features.Length; f++)
         {
             if (_features[f].Kind == MonitoringFeatureKind.Numeric)
@@ -59,18 +62,18 @@ internal sealed class MonitoringWindowBuilder
 
     public int Count { get; private set; }
 
-    /// <summary>True when <paramref name="leadIdUtf8"/> was not seen yet: the caller then adds its row with <see cref="Add"/>.</summary>
-    public bool IsFirst(ReadOnlySpan<byte> leadIdUtf8) => _leads.Add(leadIdUtf8);
+    private int SegmentStart => _segments.Count * SegmentRows;
 
     /// <summary>Adds a lead's first row.</summary>
     public void Add(long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
     {
-        if (Count == _scores.Length)
+        var i = Count - SegmentStart;
+        if (i == _scores.Length)
         {
             Grow();
+            i = Count - SegmentStart;
         }
 
-        var i = Count;
         _scoredAt[i] = scoredAtTicks;
         _versions[i] = version;
         _scores[i] = score;
@@ -89,15 +92,19 @@ internal sealed class MonitoringWindowBuilder
         {
             if (_numeric[f] is { } values)
             {
-                numeric[_features[f].Name] = Trim(values);
+                var column = f;
+                numeric[_features[f].Name] = Join(values, s => s.Numeric[column]!);
             }
             else
             {
-                categorical[_features[f].Name] = Trim(_categorical[f]!);
+                var column = f;
+                categorical[_features[f].Name] = Join(_categorical[f]!, s => s.Categorical[column]!);
             }
         }
 
-        return new MonitoringWindowColumns(Count, numeric, categorical, Trim(_scores), Trim(_bands), Trim(_converted), Trim(_revenue), Trim(_scoredAt), Trim(_versions));
+        return new MonitoringWindowColumns(
+            Count, numeric, categorical, Join(_scores, s => s.Scores), Join(_bands, s => s.Bands), Join(_converted, s => s.Converted),
+            Join(_revenue, s => s.Revenue), Join(_scoredAt, s => s.ScoredAt), Join(_versions, s => s.Versions));
     }
 
     private static double[] NewNumeric(int capacity, int filledUpTo)
@@ -107,11 +114,53 @@ internal sealed class MonitoringWindowBuilder
         return values;
     }
 
-    private T[] Trim<T>(T[] values) => values.Length == Count ? values : values[..Count];
+    /// <summary>The full segments' values of a column, then the current one's.</summary>
+    private T[] Join<T>(T[] current, Func<Segment, T[]> column)
+    {
+        if (_segments.Count == 0 && current.Length == Count)
+        {
+            return current;
+        }
+
+        var all = new T[Count];
+        var at = 0;
+        foreach (var segment in _segments)
+        {
+            column(segment).CopyTo(all, at);
+            at += SegmentRows;
+        }
+
+        Array.Copy(current, 0, all, at, Count - at);
+        return all;
+    }
 
     private void Grow()
     {
-        var capacity = _scores.Length * 2;
+        if (_scores.Length >= SegmentRows)
+        {
+            _segments.Add(new Segment([.. _numeric], [.. _categorical], _scores, _bands, _converted, _revenue, _scoredAt, _versions));
+            for (var f = 0; f < _features.Length; f++)
+            {
+                if (_numeric[f] is not null)
+                {
+                    _numeric[f] = NewNumeric(SegmentRows, 0);
+                }
+                else
+                {
+                    _categorical[f] = new string?[SegmentRows];
+                }
+            }
+
+            _scores = new double[SegmentRows];
+            _bands = new string[SegmentRows];
+            _converted = new bool?[SegmentRows];
+            _revenue = new double?[SegmentRows];
+            _scoredAt = new long[SegmentRows];
+            _versions = new int[SegmentRows];
+            return;
+        }
+
+        var capacity = Math.Min(_scores.Length * 2, SegmentRows);
         for (var f = 0; f < _features.Length; f++)
         {
             if (_numeric[f] is { } values)
@@ -269,4 +318,8 @@ internal sealed class MonitoringWindowBuilder
             return text;
         }
     }
+
+    /// <summary>One full segment of every column.</summary>
+    private sealed record Segment(
+        double[]?[] Numeric, string?[]?[] Categorical, double[] Scores, string[] Bands, bool?[] Converted, double?[] Revenue, long[] ScoredAt, int[] Versions);
 }

@@ -3,17 +3,19 @@ using System.Collections.Concurrent;
 namespace LeadScoring.Storage.Monitoring;
 
 /// <summary>
-/// Hands a window's rows from the thread stepping the database to a second thread that keeps each lead's first row
-/// and parses its features into a <see cref="MonitoringWindowBuilder"/>: the database's work and the parsing take
-/// about as long each, so on two cores a window reads in about half the time. Rows travel in pooled chunks (the
-/// row's bytes copied into one buffer), so the hand-off allocates nothing per row. Rows reach the builder in the
-/// order they were added, so the columns are the same as a single-threaded read's.
+/// Hands a window's rows from the thread stepping the database to a second thread that parses their features into a
+/// <see cref="MonitoringWindowBuilder"/>: the database's work and the parsing take about as long each, so on two
+/// cores a window reads in about half the time. The stepping thread keeps each lead's first row only (the lead ids
+/// seen are kept as UTF-8 in a <see cref="Utf8KeySet"/>, not as strings), which also balances the two threads' work.
+/// Rows travel in pooled chunks (the row's bytes copied into one buffer), so the hand-off allocates nothing per row.
+/// Rows reach the builder in the order they were added, so the columns are the same as a single-threaded read's.
 /// </summary>
 internal sealed class MonitoringWindowPipeline : IDisposable
 {
     private const int ChunkRows = 2048;
     private const int QueuedChunks = 4;
 
+    private readonly Utf8KeySet _leads = new();
     private readonly BlockingCollection<RowChunk> _full = new(QueuedChunks);
     private readonly ConcurrentBag<RowChunk> _free = [];
     private readonly CancellationTokenSource _consumerFailed = new();
@@ -26,10 +28,16 @@ internal sealed class MonitoringWindowPipeline : IDisposable
         _consumer = Task.Factory.StartNew(() => Consume(builder), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Queues one row of the window (in the window's order); the spans are copied.</summary>
-    public void Add(ReadOnlySpan<byte> leadId, long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
+    /// <summary>
+    /// True when the lead of <paramref name="leadIdUtf8"/> (compared byte for byte) was not seen yet: the caller then
+    /// adds its row with <see cref="Add"/>; rows come in the window's order, so the first is the lead's first score.
+    /// </summary>
+    public bool IsFirst(ReadOnlySpan<byte> leadIdUtf8) => _leads.Add(leadIdUtf8);
+
+    /// <summary>Queues a lead's first row; the spans are copied.</summary>
+    public void Add(long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
     {
-        _chunk.Add(leadId, scoredAtTicks, version, score, band, featuresJson, converted, revenue);
+        _chunk.Add(scoredAtTicks, version, score, band, featuresJson, converted, revenue);
         if (_chunk.Count == ChunkRows)
         {
             Hand();
@@ -104,7 +112,7 @@ internal sealed class MonitoringWindowPipeline : IDisposable
         }
     }
 
-    /// <summary>Up to <see cref="ChunkRows"/> rows: fixed-size fields in arrays, each row's id, band and features back to back in one buffer.</summary>
+    /// <summary>Up to <see cref="ChunkRows"/> rows: fixed-size fields in arrays, each row's band and features back to back in one buffer.</summary>
     private sealed class RowChunk
     {
         private readonly long[] _scoredAt = new long[ChunkRows];
@@ -112,7 +120,6 @@ internal sealed class MonitoringWindowPipeline : IDisposable
         private readonly double[] _scores = new double[ChunkRows];
         private readonly bool?[] _converted = new bool?[ChunkRows];
         private readonly double?[] _revenue = new double?[ChunkRows];
-        private readonly int[] _idEnd = new int[ChunkRows];
         private readonly int[] _bandEnd = new int[ChunkRows];
         private readonly int[] _end = new int[ChunkRows];
         private byte[] _bytes = new byte[ChunkRows * 320];
@@ -120,9 +127,9 @@ internal sealed class MonitoringWindowPipeline : IDisposable
 
         public int Count { get; private set; }
 
-        public void Add(ReadOnlySpan<byte> leadId, long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
+        public void Add(long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
         {
-            var length = (long)leadId.Length + band.Length + featuresJson.Length;
+            var length = (long)band.Length + featuresJson.Length;
             if (length > _bytes.Length - _used)
             {
                 Array.Resize(ref _bytes, checked((int)Math.Max((long)_bytes.Length * 2, _used + length)));
@@ -134,9 +141,6 @@ internal sealed class MonitoringWindowPipeline : IDisposable
             _scores[i] = score;
             _converted[i] = converted;
             _revenue[i] = revenue;
-            leadId.CopyTo(_bytes.AsSpan(_used));
-            _used += leadId.Length;
-            _idEnd[i] = _used;
             band.CopyTo(_bytes.AsSpan(_used));
             _used += band.Length;
             _bandEnd[i] = _used;
@@ -151,13 +155,9 @@ internal sealed class MonitoringWindowPipeline : IDisposable
             var start = 0;
             for (var i = 0; i < Count; i++)
             {
-                if (builder.IsFirst(_bytes.AsSpan(start, _idEnd[i] - start)))
-                {
-                    builder.Add(
-                        _scoredAt[i], _versions[i], _scores[i], _bytes.AsSpan(_idEnd[i], _bandEnd[i] - _idEnd[i]),
-                        _bytes.AsSpan(_bandEnd[i], _end[i] - _bandEnd[i]), _converted[i], _revenue[i]);
-                }
-
+                builder.Add(
+                    _scoredAt[i], _versions[i], _scores[i], _bytes.AsSpan(start, _bandEnd[i] - start),
+                    _bytes.AsSpan(_bandEnd[i], _end[i] - _bandEnd[i]), _converted[i], _revenue[i]);
                 start = _end[i];
             }
         }

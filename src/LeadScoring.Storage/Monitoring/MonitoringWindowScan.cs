@@ -113,8 +113,12 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
+                if (!pipeline.IsFirst(raw.sqlite3_column_blob(statement, 0)))
+                {
+                    continue;
+                }
+
                 pipeline.Add(
-                    raw.sqlite3_column_blob(statement, 0),
                     ParseTicks(raw.sqlite3_column_blob(statement, 1)),
                     raw.sqlite3_column_int(statement, 2),
                     raw.sqlite3_column_double(statement, 3),
@@ -203,8 +207,13 @@ internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowS
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    // Sequential access: every column is read, in order.
+                    // Sequential access: columns are read in order, and a row can be left before its end.
                     var leadIdLength = Utf8(reader, 0, ref leadId);
+                    if (!pipeline.IsFirst(leadId.AsSpan(0, leadIdLength)))
+                    {
+                        continue;
+                    }
+
                     var scoredAt = reader.GetFieldValue<DateTime>(1).Ticks;
                     var version = reader.GetInt32(2);
                     var score = reader.GetDouble(3);
@@ -212,7 +221,7 @@ internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowS
                     var featuresLength = Utf8(reader, 5, ref features);
                     var converted = Outcome(reader.IsDBNull(6) ? null : reader.GetDouble(6), out var revenue);
                     pipeline.Add(
-                        leadId.AsSpan(0, leadIdLength), scoredAt, version, score, band.AsSpan(0, bandLength), features.AsSpan(0, featuresLength),
+                        scoredAt, version, score, band.AsSpan(0, bandLength), features.AsSpan(0, featuresLength),
                         converted, revenue);
                 }
 

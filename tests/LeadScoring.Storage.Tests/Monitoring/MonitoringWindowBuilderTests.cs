@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using LeadScoring.Storage.Monitoring;
+
+namespace LeadScoring.Storage.Tests.Monitoring;
+
+/// <summary>The window reader's in-memory parts, at sizes the database contract does not reach.</summary>
+public sealed class MonitoringWindowBuilderTests
+{
+    [Fact]
+    public void Columns_of_many_segments_keep_every_row_in_order()
+    {
+        // 150,001 rows: two full segments of 65,536 and part of a third, the first grown by doubling.
+        const int Rows = 150_001;
+        var builder = new MonitoringWindowBuilder([new("visits", MonitoringFeatureKind.Numeric), new("source", MonitoringFeatureKind.Categorical)]);
+        for (var i = 0; i < Rows; i++)
+        {
+            var json = i % 7 == 0 ? "{}" : string.Create(CultureInfo.InvariantCulture, $$"""{"visits":{{i}},"source":"s{{i % 40}}"}""");
+            builder.Add(i * 10L, 1 + (i % 3), i / (double)Rows, Encoding.UTF8.GetBytes(i % 2 == 0 ? "hot" : "cold"), Encoding.UTF8.GetBytes(json), i % 5 == 0 ? null : i % 5 == 1, i % 5 == 1 ? i : null);
+        }
+
+        var w = builder.Build();
+
+        Assert.Equal(Rows, w.Count);
+        var all = Enumerable.Range(0, Rows).ToArray();
+        Assert.Equal(all.Select(i => i * 10L), w.ScoredAtTicks);
+        Assert.Equal(all.Select(i => 1 + (i % 3)), w.ModelVersions);
+        Assert.Equal(all.Select(i => i / (double)Rows), w.Scores);
+        Assert.Equal(all.Select(i => i % 2 == 0 ? "hot" : "cold"), w.Bands);
+        Assert.Equal(all.Select(i => i % 5 == 0 ? null : (bool?)(i % 5 == 1)), w.Converted);
+        Assert.Equal(all.Select(i => i % 5 == 1 ? (double?)i : null), w.Revenue);
+        Assert.Equal(all.Select(i => i % 7 == 0 ? double.NaN : i), w.Numeric["visits"]);
+        Assert.Equal(all.Select(i => i % 7 == 0 ? null : "s" + (i % 40)), w.Categorical["source"]);
+    }
+
+    [Fact]
+    public void The_key_set_agrees_with_a_set_of_strings_on_alike_keys()
+    {
+        var random = new Random(5);
+        string[] stems = ["", "a", "A", "lead-é", "lead-e\u0301", "😀", new string('x', 500)];
+        var keys = Enumerable.Range(0, 60_000).Select(_ => stems[random.Next(stems.Length)] + random.Next(20_000).ToString(CultureInfo.InvariantCulture)).ToList();
+        keys.Add("");
+        keys.Add("");
+        var set = new Utf8KeySet();
+        var strings = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var key in keys)
+        {
+            Assert.Equal(strings.Add(key), set.Add(Encoding.UTF8.GetBytes(key)));
+        }
+
+        Assert.Equal(strings.Count, set.Count);
+    }
+}
