@@ -51,4 +51,43 @@ public sealed class MonitoringWindowBuilderTests
 
         Assert.Equal(strings.Count, set.Count);
     }
+
+    [Fact]
+    public async Task The_pipeline_keeps_first_rows_in_order_and_reports_the_parsing_threads_failure()
+    {
+        var features = new MonitoringFeature[] { new("visits", MonitoringFeatureKind.Numeric) };
+        var builder = new MonitoringWindowBuilder(features);
+        using (var pipeline = new MonitoringWindowPipeline(builder))
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                // Leads 0..9,999, each twice: only the first row of each is kept.
+                var lead = Encoding.UTF8.GetBytes("lead-" + (i % 10_000).ToString(CultureInfo.InvariantCulture));
+                if (pipeline.IsFirst(lead))
+                {
+                    pipeline.Add(i, 1, 0.5, "warm"u8, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"visits":{{i}}}""")), null, null);
+                }
+            }
+
+            await pipeline.CompleteAsync();
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (double)i), builder.Build().Numeric["visits"]);
+
+        // Features that are not an object fail on the parsing thread: the reading thread gets that exception,
+        // whether it is still adding rows or completing.
+        foreach (var bad in new[] { 100, 19_999 })
+        {
+            using var pipeline = new MonitoringWindowPipeline(new MonitoringWindowBuilder(features));
+            await Assert.ThrowsAnyAsync<System.Text.Json.JsonException>(async () =>
+            {
+                for (var i = 0; i < 20_000; i++)
+                {
+                    pipeline.Add(i, 1, 0.5, "warm"u8, i == bad ? "[1]"u8 : """{"visits":1}"""u8, null, null);
+                }
+
+                await pipeline.CompleteAsync();
+            });
+        }
+    }
 }
