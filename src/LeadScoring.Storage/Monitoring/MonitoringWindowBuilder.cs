@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
@@ -80,7 +81,10 @@ internal sealed class MonitoringWindowBuilder
         _bands[i] = _bandStrings.Get(band, this);
         _converted[i] = converted;
         _revenue[i] = revenue;
-        ReadFeatures(i, featuresJson);
+        if (!TryReadCompact(i, featuresJson))
+        {
+            ReadFeatures(i, featuresJson);
+        }
         Count++;
     }
 
@@ -181,6 +185,111 @@ internal sealed class MonitoringWindowBuilder
         Array.Resize(ref _revenue, capacity);
         Array.Resize(ref _scoredAt, capacity);
         Array.Resize(ref _versions, capacity);
+    }
+
+    /// <summary>
+    /// The features in the log's compact form (<see cref="CompactFlatJson"/>), as <see cref="ReadFeatures"/> would read
+    /// them; false, with the row's values reset, when the JSON is in another form (or a number is out of range).
+    /// </summary>
+    private bool TryReadCompact(int row, ReadOnlySpan<byte> json)
+    {
+        if (json.Length < 2 || json[0] != '{')
+        {
+            return false;
+        }
+
+        if (json.Length == 2 && json[1] == '}')
+        {
+            return true;
+        }
+
+        var position = 1;
+        var guess = 0;
+        bool end;
+        do
+        {
+            if (!CompactFlatJson.TryNext(json, ref position, out var name, out var kind, out var value, out end))
+            {
+                ResetRow(row);
+                return false;
+            }
+
+            var f = Find(name, guess);
+            if (f < 0)
+            {
+                continue;
+            }
+
+            guess = f + 1;
+            if (_numeric[f] is { } numbers)
+            {
+                double number = double.NaN;
+                if (kind == FlatValueKind.Number && !TryParseNumber(value, out number))
+                {
+                    ResetRow(row);
+                    return false;
+                }
+
+                numbers[row] = kind switch
+                {
+                    FlatValueKind.Number => number,
+                    FlatValueKind.True => 1,
+                    FlatValueKind.False => 0,
+                    _ => double.NaN,
+                };
+            }
+            else
+            {
+                _categorical[f]![row] = kind switch
+                {
+                    FlatValueKind.String or FlatValueKind.Number => _categories[f].Get(value, this),
+                    FlatValueKind.True => "true",
+                    FlatValueKind.False => "false",
+                    _ => null,
+                };
+            }
+        }
+        while (!end);
+
+        return true;
+    }
+
+    // As Utf8JsonReader.GetDouble parses (it refuses what does not fit a double, so the full reader reports it).
+    private static bool TryParseNumber(ReadOnlySpan<byte> text, out double number) =>
+        Utf8Parser.TryParse(text, out number, out var consumed, text.IndexOfAny((byte)'e', (byte)'E') >= 0 ? 'e' : default)
+        && consumed == text.Length && double.IsFinite(number);
+
+    private void ResetRow(int row)
+    {
+        for (var f = 0; f < _features.Length; f++)
+        {
+            if (_numeric[f] is { } numbers)
+            {
+                numbers[row] = double.NaN;
+            }
+            else
+            {
+                _categorical[f]![row] = null;
+            }
+        }
+    }
+
+    private int Find(ReadOnlySpan<byte> name, int guess)
+    {
+        if (guess < _names.Length && name.SequenceEqual(_names[guess]))
+        {
+            return guess;
+        }
+
+        for (var f = 0; f < _names.Length; f++)
+        {
+            if (name.SequenceEqual(_names[f]))
+            {
+                return f;
+            }
+        }
+
+        return -1;
     }
 
     // Keys the schema does not name are skipped; a feature repeated in one object keeps its last value.
@@ -284,39 +393,6 @@ internal sealed class MonitoringWindowBuilder
         var text = chars.ToString();
         _strings[text] = text;
         return text;
-    }
-
-    /// <summary>
-    /// The strings of the first few distinct UTF-8 values met (a feature's categories, the bands), found by comparing
-    /// bytes: cheaper than decoding every value to look it up. Values past the first <see cref="Size"/> go through
-    /// the builder's dictionary.
-    /// </summary>
-    private sealed class Utf8StringCache
-    {
-        private const int Size = 32;
-        private readonly byte[][] _keys = new byte[Size][];
-        private readonly string[] _values = new string[Size];
-        private int _count;
-
-        public string Get(ReadOnlySpan<byte> utf8, MonitoringWindowBuilder builder)
-        {
-            for (var i = 0; i < _count; i++)
-            {
-                if (utf8.SequenceEqual(_keys[i]))
-                {
-                    return _values[i];
-                }
-            }
-
-            var text = builder.Shared(utf8);
-            if (_count < Size)
-            {
-                _keys[_count] = utf8.ToArray();
-                _values[_count++] = text;
-            }
-
-            return text;
-        }
     }
 
     /// <summary>One full segment of every column.</summary>

@@ -90,4 +90,52 @@ public sealed class MonitoringWindowBuilderTests
             });
         }
     }
+
+    [Fact]
+    public void Compact_and_other_forms_of_the_same_features_read_alike()
+    {
+        // Each pair: the log's compact form (read by the fast walk) and a spaced or escaped form of the same values
+        // (read by Utf8JsonReader); then forms the fast walk must hand over whole.
+        string[] compact =
+        [
+            """{"n":1e3,"c":"a","b":true}""",
+            """{"n":-0.25,"c":42,"b":false}""",
+            """{"n":1E-2,"c":true,"b":null}""",
+            """{"x":"skip","n":7,"n":8,"c":"é😀","y":[1]}""",
+            """{"c":null,"n":"seven","b":3}""",
+            """{}""",
+        ];
+        string[] other =
+        [
+            """{ "n": 1000, "c": "\u0061", "b": true }""",
+            """{"\u006e":-0.25, "c":42,"b":false}""",
+            """{"n" : 0.01,"c":true,"b":null}""",
+            """{"x":"skip","n":7,"n":8,"c":"\u00e9😀","y":[1]}""",
+            """{ "c":null,"n":"seven","b":3}""",
+            """{ }""",
+        ];
+        var first = Read(compact);
+        var second = Read(other);
+
+        Assert.Equal([1000, -0.25, 0.01, 8, double.NaN, double.NaN], first.Numeric["n"]);
+        Assert.Equal(new[] { "a", "42", "true", "é😀", null, null }.AsEnumerable(), first.Categorical["c"].AsEnumerable());
+        Assert.Equal([1, 0, double.NaN, double.NaN, 3, double.NaN], first.Numeric["b"]);
+        Assert.Equal(first.Numeric["n"], second.Numeric["n"]);
+        Assert.Equal(first.Categorical["c"].AsEnumerable(), second.Categorical["c"].AsEnumerable());
+        Assert.Equal(first.Numeric["b"], second.Numeric["b"]);
+        Assert.Equal([2.0], Read(["""{"n":2,"c":"a"} """]).Numeric["n"]);
+        Assert.Throws<System.Text.Json.JsonException>(() => Read(["""[{"n":1}]"""]));
+        Assert.Equal(Read(["""{ "n": 1e400 }"""]).Numeric["n"], Read(["""{"n":1e400}"""]).Numeric["n"]);
+    }
+
+    private static MonitoringWindowColumns Read(string[] rows)
+    {
+        var builder = new MonitoringWindowBuilder([new("n", MonitoringFeatureKind.Numeric), new("c", MonitoringFeatureKind.Categorical), new("b", MonitoringFeatureKind.Numeric)]);
+        foreach (var json in rows)
+        {
+            builder.Add(0, 1, 0.5, "warm"u8, Encoding.UTF8.GetBytes(json), null, null);
+        }
+
+        return builder.Build();
+    }
 }
