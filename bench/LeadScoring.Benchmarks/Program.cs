@@ -1,5 +1,6 @@
 using System.Reflection;
 using BenchmarkDotNet.Running;
+using LeadScoring.Benchmarks.Monitoring;
 using LeadScoring.Benchmarks.Serving;
 using LeadScoring.Benchmarks.Statistics;
 
@@ -12,6 +13,12 @@ if (args.Length > 0 && args[0] == AaSimulationCommand.Name)
 if (args.Length > 0 && args[0] == FaultyChallengerHost.Name)
 {
     await FaultyChallengerHost.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == MonitoringRunCommand.Name)
+{
+    await MonitoringRunCommand.RunAsync(args[1..]);
     return;
 }
 

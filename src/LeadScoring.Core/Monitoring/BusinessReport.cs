@@ -66,37 +66,70 @@ public sealed record BusinessReport(IReadOnlyList<BandBusiness> ByBand, IReadOnl
 
     private static CapacityPrecision PrecisionAtCapacity(MonitoringWindowData window, int capacity)
     {
-        var byDay = new SortedDictionary<long, List<int>>();
+        // The leads grouped by day (ascending) with one counting pass instead of a list per day: the days of a
+        // window are few, its leads a million.
+        var bucketOf = new int[window.Count];
+        var bucketOfDay = new Dictionary<long, int>();
         long allLabelled = 0, allConversions = 0;
+        var last = long.MinValue;
+        var lastBucket = -1;
+        var sizes = new List<int>();
         for (var i = 0; i < window.Count; i++)
         {
             var d = window.ScoredAt[i] / TimeSpan.TicksPerDay;
-            if (!byDay.TryGetValue(d, out var leads))
+            if (d != last)
             {
-                byDay[d] = leads = [];
+                if (!bucketOfDay.TryGetValue(d, out lastBucket))
+                {
+                    bucketOfDay[d] = lastBucket = bucketOfDay.Count;
+                    sizes.Add(0);
+                }
+
+                last = d;
             }
 
-            leads.Add(i);
+            bucketOf[i] = lastBucket;
+            sizes[lastBucket]++;
             allLabelled += window.Converted[i].HasValue ? 1 : 0;
             allConversions += window.Converted[i] == true ? 1 : 0;
         }
 
+        var days = bucketOfDay.Keys.Order().ToArray();
+        var starts = new int[days.Length + 1];
+        for (var k = 0; k < days.Length; k++)
+        {
+            starts[k + 1] = starts[k] + sizes[bucketOfDay[days[k]]];
+        }
+
+        var startOfBucket = new int[days.Length];
+        for (var k = 0; k < days.Length; k++)
+        {
+            startOfBucket[bucketOfDay[days[k]]] = starts[k];
+        }
+
+        // Within a day the leads stay in window order, as the lists held them.
+        var grouped = new int[window.Count];
+        for (var i = 0; i < window.Count; i++)
+        {
+            grouped[startOfBucket[bucketOf[i]]++] = i;
+        }
+
         long selected = 0, labelled = 0, conversions = 0;
-        foreach (var leads in byDay.Values)
+        for (var k = 0; k < days.Length; k++)
         {
             // Descending score through a primitive-key sort (fast); which of several tied leads at the K-th place is taken is up to the sort.
-            var keys = new double[leads.Count];
-            var index = leads.ToArray();
-            for (var k = 0; k < index.Length; k++)
+            var index = grouped[starts[k]..starts[k + 1]];
+            var keys = new double[index.Length];
+            for (var j = 0; j < index.Length; j++)
             {
-                keys[k] = -window.Scores[index[k]];
+                keys[j] = -window.Scores[index[j]];
             }
 
             Array.Sort(keys, index);
             var take = Math.Min(capacity, index.Length);
-            for (var k = 0; k < take; k++)
+            for (var j = 0; j < take; j++)
             {
-                var known = window.Converted[index[k]];
+                var known = window.Converted[index[j]];
                 selected++;
                 labelled += known.HasValue ? 1 : 0;
                 conversions += known == true ? 1 : 0;
@@ -105,7 +138,7 @@ public sealed record BusinessReport(IReadOnlyList<BandBusiness> ByBand, IReadOnl
 
         var precision = Ratio(conversions, labelled);
         var baseRate = Ratio(allConversions, allLabelled);
-        return new CapacityPrecision(capacity, byDay.Count, selected, labelled, conversions, precision, baseRate, baseRate > 0 ? precision / baseRate : 0);
+        return new CapacityPrecision(capacity, days.Length, selected, labelled, conversions, precision, baseRate, baseRate > 0 ? precision / baseRate : 0);
     }
 
     private static double Ratio(double numerator, long denominator) => denominator == 0 ? 0 : numerator / denominator;

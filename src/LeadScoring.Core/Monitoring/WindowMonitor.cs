@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using LeadScoring.Core.Profiles;
 using LeadScoring.Core.Statistics;
 
@@ -11,24 +12,71 @@ namespace LeadScoring.Core.Monitoring;
 public static class WindowMonitor
 {
     /// <summary>The full report of a window.</summary>
-    public static WindowReport Analyze(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options)
+    public static WindowReport Analyze(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options) =>
+        Report(reference, window, options, parallel: true);
+
+    /// <summary>The report, its parts computed one after the other unless <paramref name="parallel"/> (the same report either way).</summary>
+    internal static WindowReport Report(ReferenceProfile reference, MonitoringWindowData window, MonitoringOptions options, bool parallel)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var drift = DataDriftAnalyzer.Analyze(reference, window, options);
-        var labelled = window.Converted.LongCount(c => c.HasValue);
+        // The parts read the window and share nothing else, so they run in parallel (drift then its impact ranking
+        // in one branch); each result lands in its own variable, so the report is the same as computed one by one.
+        IReadOnlyList<FeatureDriftVerdict> drift = [];
+        IReadOnlyList<FeatureImpact> impact = [];
+        IReadOnlyList<FeatureQuality> quality = [];
+        PredictionDriftReport? prediction = null;
+        PerformanceReport? performance = null;
+        BusinessReport? business = null;
+        long labelled = 0;
+        Action[] parts =
+        [
+            () =>
+            {
+                drift = DataDriftAnalyzer.Verdicts(reference, window, options, parallel);
+                impact = DriftImpact.Rank(reference, window, drift, options);
+            },
+            () => performance = PerformanceReport.Of(window, options),
+            () => business = BusinessReport.Of(window, options),
+            () => quality = DataQualityAnalyzer.Analyze(reference, window, options),
+            () =>
+            {
+                prediction = PredictionDriftReport.Of(reference, window, options);
+                labelled = window.Converted.LongCount(c => c.HasValue);
+            },
+        ];
+        if (parallel)
+        {
+            try
+            {
+                Parallel.Invoke(parts);
+            }
+            catch (AggregateException e)
+            {
+                // A part's own exception, as computed one by one, not wrapped (the first when several parts threw).
+                ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+            }
+        }
+        else
+        {
+            foreach (var part in parts)
+            {
+                part();
+            }
+        }
+
         return new WindowReport(
             window.Count,
             labelled,
             drift,
             Summarise(drift, options.Drift),
-            DataQualityAnalyzer.Analyze(reference, window, options),
-            PredictionDriftReport.Of(reference, window, options),
-            PerformanceReport.Of(window, options),
-            BusinessReport.Of(window, options),
-            DriftImpact.Rank(reference, window, drift, options));
+            quality,
+            prediction!,
+            performance!,
+            business!,
+            impact);
     }
 
     /// <summary>

@@ -1,20 +1,27 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
 namespace LeadScoring.Storage.Monitoring;
 
 /// <summary>
-/// Collects a window's rows into columns: keeps each lead's first row only (rows arrive in first-score order),
-/// parses the features JSON with <see cref="Utf8JsonReader"/> straight from UTF-8, and shares one string per distinct
-/// category and band so a million rows allocate only their lead ids.
+/// Collects a window's rows (each lead's first, see <see cref="MonitoringWindowPipeline"/>) into columns, parses the features JSON with
+/// <see cref="Utf8JsonReader"/> straight from UTF-8, and shares one string per distinct category and band (looked up
+/// by its UTF-8 bytes) so a million rows allocate only their columns.
 /// </summary>
 internal sealed class MonitoringWindowBuilder
 {
+    // Columns grow by doubling up to a segment, then by whole segments joined once at the end: a million rows
+    // allocate their columns about twice, not the four times of doubling and trimming.
+    private const int SegmentRows = 1 << 16;
+
+    private readonly List<Segment> _segments = [];
     private readonly MonitoringFeature[] _features;
     private readonly byte[][] _names;
     private readonly double[]?[] _numeric;
     private readonly string?[]?[] _categorical;
-    private readonly HashSet<string> _leads = new(StringComparer.Ordinal);
+    private readonly Utf8StringCache[] _categories;
+    private readonly Utf8StringCache _bandStrings = new();
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
     private char[] _chars = new char[256];
@@ -31,8 +38,9 @@ internal sealed class MonitoringWindowBuilder
         _names = [.. _features.Select(f => Encoding.UTF8.GetBytes(f.Name))];
         _numeric = new double[]?[_features.Length];
         _categorical = new string?[]?[_features.Length];
+        _categories = [.. _features.Select(_ => new Utf8StringCache())];
         _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-        capacity = Math.Max(capacity, 16);
+        capacity = Math.Clamp(capacity, 16, SegmentRows);
         for (var f = 0; f < _features.Length; f++)
         {
             if (_features[f].Kind == MonitoringFeatureKind.Numeric)
@@ -55,25 +63,28 @@ internal sealed class MonitoringWindowBuilder
 
     public int Count { get; private set; }
 
-    /// <summary>True when <paramref name="leadId"/> was not seen yet: the caller then adds its row with <see cref="Add"/>.</summary>
-    public bool IsFirst(string leadId) => _leads.Add(leadId);
+    private int SegmentStart => _segments.Count * SegmentRows;
 
     /// <summary>Adds a lead's first row.</summary>
     public void Add(long scoredAtTicks, int version, double score, ReadOnlySpan<byte> band, ReadOnlySpan<byte> featuresJson, bool? converted, double? revenue)
     {
-        if (Count == _scores.Length)
+        var i = Count - SegmentStart;
+        if (i == _scores.Length)
         {
             Grow();
+            i = Count - SegmentStart;
         }
 
-        var i = Count;
         _scoredAt[i] = scoredAtTicks;
         _versions[i] = version;
         _scores[i] = score;
-        _bands[i] = Shared(band);
+        _bands[i] = _bandStrings.Get(band, this);
         _converted[i] = converted;
         _revenue[i] = revenue;
-        ReadFeatures(i, featuresJson);
+        if (!TryReadCompact(i, featuresJson))
+        {
+            ReadFeatures(i, featuresJson);
+        }
         Count++;
     }
 
@@ -85,15 +96,19 @@ internal sealed class MonitoringWindowBuilder
         {
             if (_numeric[f] is { } values)
             {
-                numeric[_features[f].Name] = Trim(values);
+                var column = f;
+                numeric[_features[f].Name] = Join(values, s => s.Numeric[column]!);
             }
             else
             {
-                categorical[_features[f].Name] = Trim(_categorical[f]!);
+                var column = f;
+                categorical[_features[f].Name] = Join(_categorical[f]!, s => s.Categorical[column]!);
             }
         }
 
-        return new MonitoringWindowColumns(Count, numeric, categorical, Trim(_scores), Trim(_bands), Trim(_converted), Trim(_revenue), Trim(_scoredAt), Trim(_versions));
+        return new MonitoringWindowColumns(
+            Count, numeric, categorical, Join(_scores, s => s.Scores), Join(_bands, s => s.Bands), Join(_converted, s => s.Converted),
+            Join(_revenue, s => s.Revenue), Join(_scoredAt, s => s.ScoredAt), Join(_versions, s => s.Versions));
     }
 
     private static double[] NewNumeric(int capacity, int filledUpTo)
@@ -103,11 +118,53 @@ internal sealed class MonitoringWindowBuilder
         return values;
     }
 
-    private T[] Trim<T>(T[] values) => values.Length == Count ? values : values[..Count];
+    /// <summary>The full segments' values of a column, then the current one's.</summary>
+    private T[] Join<T>(T[] current, Func<Segment, T[]> column)
+    {
+        if (_segments.Count == 0 && current.Length == Count)
+        {
+            return current;
+        }
+
+        var all = new T[Count];
+        var at = 0;
+        foreach (var segment in _segments)
+        {
+            column(segment).CopyTo(all, at);
+            at += SegmentRows;
+        }
+
+        Array.Copy(current, 0, all, at, Count - at);
+        return all;
+    }
 
     private void Grow()
     {
-        var capacity = _scores.Length * 2;
+        if (_scores.Length >= SegmentRows)
+        {
+            _segments.Add(new Segment([.. _numeric], [.. _categorical], _scores, _bands, _converted, _revenue, _scoredAt, _versions));
+            for (var f = 0; f < _features.Length; f++)
+            {
+                if (_numeric[f] is not null)
+                {
+                    _numeric[f] = NewNumeric(SegmentRows, 0);
+                }
+                else
+                {
+                    _categorical[f] = new string?[SegmentRows];
+                }
+            }
+
+            _scores = new double[SegmentRows];
+            _bands = new string[SegmentRows];
+            _converted = new bool?[SegmentRows];
+            _revenue = new double?[SegmentRows];
+            _scoredAt = new long[SegmentRows];
+            _versions = new int[SegmentRows];
+            return;
+        }
+
+        var capacity = Math.Min(_scores.Length * 2, SegmentRows);
         for (var f = 0; f < _features.Length; f++)
         {
             if (_numeric[f] is { } values)
@@ -128,6 +185,111 @@ internal sealed class MonitoringWindowBuilder
         Array.Resize(ref _revenue, capacity);
         Array.Resize(ref _scoredAt, capacity);
         Array.Resize(ref _versions, capacity);
+    }
+
+    /// <summary>
+    /// The features in the log's compact form (<see cref="CompactFlatJson"/>), as <see cref="ReadFeatures"/> would read
+    /// them; false, with the row's values reset, when the JSON is in another form (or a number is out of range).
+    /// </summary>
+    private bool TryReadCompact(int row, ReadOnlySpan<byte> json)
+    {
+        if (json.Length < 2 || json[0] != '{')
+        {
+            return false;
+        }
+
+        if (json.Length == 2 && json[1] == '}')
+        {
+            return true;
+        }
+
+        var position = 1;
+        var guess = 0;
+        bool end;
+        do
+        {
+            if (!CompactFlatJson.TryNext(json, ref position, out var name, out var kind, out var value, out end))
+            {
+                ResetRow(row);
+                return false;
+            }
+
+            var f = Find(name, guess);
+            if (f < 0)
+            {
+                continue;
+            }
+
+            guess = f + 1;
+            if (_numeric[f] is { } numbers)
+            {
+                double number = double.NaN;
+                if (kind == FlatValueKind.Number && !TryParseNumber(value, out number))
+                {
+                    ResetRow(row);
+                    return false;
+                }
+
+                numbers[row] = kind switch
+                {
+                    FlatValueKind.Number => number,
+                    FlatValueKind.True => 1,
+                    FlatValueKind.False => 0,
+                    _ => double.NaN,
+                };
+            }
+            else
+            {
+                _categorical[f]![row] = kind switch
+                {
+                    FlatValueKind.String or FlatValueKind.Number => _categories[f].Get(value, this),
+                    FlatValueKind.True => "true",
+                    FlatValueKind.False => "false",
+                    _ => null,
+                };
+            }
+        }
+        while (!end);
+
+        return true;
+    }
+
+    // As Utf8JsonReader.GetDouble parses (it refuses what does not fit a double, so the full reader reports it).
+    private static bool TryParseNumber(ReadOnlySpan<byte> text, out double number) =>
+        Utf8Parser.TryParse(text, out number, out var consumed, text.IndexOfAny((byte)'e', (byte)'E') >= 0 ? 'e' : default)
+        && consumed == text.Length && double.IsFinite(number);
+
+    private void ResetRow(int row)
+    {
+        for (var f = 0; f < _features.Length; f++)
+        {
+            if (_numeric[f] is { } numbers)
+            {
+                numbers[row] = double.NaN;
+            }
+            else
+            {
+                _categorical[f]![row] = null;
+            }
+        }
+    }
+
+    private int Find(ReadOnlySpan<byte> name, int guess)
+    {
+        if (guess < _names.Length && name.SequenceEqual(_names[guess]))
+        {
+            return guess;
+        }
+
+        for (var f = 0; f < _names.Length; f++)
+        {
+            if (name.SequenceEqual(_names[f]))
+            {
+                return f;
+            }
+        }
+
+        return -1;
     }
 
     // Keys the schema does not name are skipped; a feature repeated in one object keeps its last value.
@@ -165,6 +327,7 @@ internal sealed class MonitoringWindowBuilder
             {
                 _categorical[f]![row] = reader.TokenType switch
                 {
+                    JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence => _categories[f].Get(reader.ValueSpan, this),
                     JsonTokenType.String => SharedString(ref reader),
                     JsonTokenType.Number => Shared(reader.ValueSpan),
                     JsonTokenType.True => "true",
@@ -208,7 +371,7 @@ internal sealed class MonitoringWindowBuilder
         return Shared(_chars.AsSpan(0, length));
     }
 
-    private string Shared(ReadOnlySpan<byte> utf8)
+    internal string Shared(ReadOnlySpan<byte> utf8)
     {
         var most = Encoding.UTF8.GetMaxCharCount(utf8.Length);
         if (most > _chars.Length)
@@ -231,4 +394,8 @@ internal sealed class MonitoringWindowBuilder
         _strings[text] = text;
         return text;
     }
+
+    /// <summary>One full segment of every column.</summary>
+    private sealed record Segment(
+        double[]?[] Numeric, string?[]?[] Categorical, double[] Scores, string[] Bands, bool?[] Converted, double?[] Revenue, long[] ScoredAt, int[] Versions);
 }

@@ -27,6 +27,13 @@ internal abstract class MonitoringWindowScan
 
     protected static bool ShouldCheck(long row) => row % CancellationCheckRows == 0;
 
+    /// <summary>The statement's outcome column (see <see cref="Statement"/>) as converted and revenue.</summary>
+    protected static bool? Outcome(double? column, out double? revenue)
+    {
+        revenue = column >= 0 ? column : null;
+        return column is null ? null : column != -2;
+    }
+
     protected static (string Sql, List<SqlArg> Args) Statement(SqlDialect dialect, MonitoringWindowQuery query, string walkIndex)
     {
         List<SqlArg> args =
@@ -49,33 +56,36 @@ internal abstract class MonitoringWindowScan
             args.Add(SqlArg.Text("@arm", query.Arm));
         }
 
+        // One outcome column: NULL no outcome known, -2 not converted, -1 converted without a revenue, else the
+        // revenue of a conversion (never negative: a CHECK). The replaced versions are looked up only for a lead
+        // without a current outcome known at KnownBy (CASE evaluates its branches lazily on both databases), where
+        // a join to them would probe the history once per row.
         var sql = $"""
             SELECT p.lead_id, p.scored_at, p.model_version, p.score, p.band, p.features_json,
-                   CASE WHEN c.lead_id IS NOT NULL THEN c.converted WHEN h.id IS NOT NULL THEN h.converted END,
-                   CASE WHEN c.lead_id IS NOT NULL THEN COALESCE(c.revenue, -1) WHEN h.id IS NOT NULL THEN COALESCE(h.revenue, -1) END
+                   CASE WHEN c.lead_id IS NOT NULL THEN (CASE WHEN c.converted THEN COALESCE(c.revenue, -1) ELSE -2 END)
+                   ELSE (SELECT CASE WHEN h.converted THEN COALESCE(h.revenue, -1) ELSE -2 END
+                         FROM outcome_history h
+                         WHERE h.lead_id = p.lead_id AND h.received_at <= @known_by AND h.replaced_at > @known_by
+                         ORDER BY h.id DESC LIMIT 1) END
             FROM predictions p {walkIndex}
             LEFT JOIN outcomes c ON c.lead_id = p.lead_id AND c.received_at <= @known_by
-            LEFT JOIN outcome_history h ON c.lead_id IS NULL AND h.id = (
-                SELECT MAX(x.id) FROM outcome_history x
-                WHERE x.lead_id = p.lead_id AND x.received_at <= @known_by AND x.replaced_at > @known_by)
             WHERE p.model_name = @model AND p.scored_at >= @from AND p.scored_at < @to{scope}
             ORDER BY p.scored_at, p.id
             """;
-        // Revenue is never negative (a CHECK): -1 is a known outcome without one, NULL no outcome, so a reader
-        // learns both from one column.
         return (sql, args);
     }
 }
 
 /// <summary>
 /// SQLite through its own API (SQLitePCL) on the session's connection and transaction: columns come as UTF-8 spans,
-/// so the features JSON is parsed where SQLite keeps it and no per-row strings but the lead id are made.
+/// copied into the <see cref="MonitoringWindowPipeline"/>'s chunks, so no per-row strings are made.
 /// Microsoft.Data.Sqlite's reader would make a string of every text column of every row.
 /// </summary>
 internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowScan
 {
-    public override Task ReadAsync(SqlSession session, MonitoringWindowQuery query, MonitoringWindowBuilder builder, CancellationToken cancellationToken)
+    public override async Task ReadAsync(SqlSession session, MonitoringWindowQuery query, MonitoringWindowBuilder builder, CancellationToken cancellationToken)
     {
+        // This thread steps SQLite and copies each row out; the pipeline's thread parses them (about as much work).
         // SQLite has no statistics: walk (scored_at, id) in order rather than sorting the window.
         var (sql, args) = Statement(dialect, query, "INDEXED BY ix_predictions_scored_at");
         var db = ((SqliteConnection)session.Connection).Handle!;
@@ -95,6 +105,7 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
 
             long row = 0;
             int rc;
+            using var pipeline = new MonitoringWindowPipeline(builder);
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
                 if (ShouldCheck(++row))
@@ -102,18 +113,18 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                if (!builder.IsFirst(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 0))))
+                if (!pipeline.IsFirst(raw.sqlite3_column_blob(statement, 0)))
                 {
                     continue;
                 }
 
-                builder.Add(
+                pipeline.Add(
                     ParseTicks(raw.sqlite3_column_blob(statement, 1)),
                     raw.sqlite3_column_int(statement, 2),
                     raw.sqlite3_column_double(statement, 3),
                     raw.sqlite3_column_blob(statement, 4),
                     raw.sqlite3_column_blob(statement, 5),
-                    Outcome(raw.sqlite3_column_double(statement, 7), raw.sqlite3_column_int(statement, 6), out var revenue),
+                    Outcome(raw.sqlite3_column_type(statement, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_double(statement, 6), out var revenue),
                     revenue);
             }
 
@@ -121,22 +132,9 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
             {
                 Check(db, rc);
             }
+
+            await pipeline.CompleteAsync().ConfigureAwait(false);
         }
-
-        return Task.CompletedTask;
-    }
-
-    // SQLite reads NULL as 0: the revenue column's NULL (no outcome) is told from a known one's by its sentinel.
-    private static bool? Outcome(double revenueColumn, int converted, out double? revenue)
-    {
-        if (revenueColumn == 0 && converted == 0)
-        {
-            revenue = null;
-            return null;
-        }
-
-        revenue = revenueColumn < 0 ? null : revenueColumn;
-        return converted != 0;
     }
 
     /// <summary>UTC ticks of a time in <see cref="SqliteDialect.TimeFormat"/> ("2025-03-01T10:15:30.123456Z").</summary>
@@ -177,22 +175,30 @@ internal sealed class SqliteWindowScan(SqlDialect dialect) : MonitoringWindowSca
     }
 }
 
-/// <summary>PostgreSQL through Npgsql's reader, sequentially; the features text is encoded into one reused UTF-8 buffer.</summary>
+/// <summary>
+/// PostgreSQL through Npgsql's reader, sequentially, the text columns read as their UTF-8 bytes into reused buffers
+/// (no strings) and handed to the <see cref="MonitoringWindowPipeline"/>.
+/// </summary>
 internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowScan
 {
     public override async Task ReadAsync(SqlSession session, MonitoringWindowQuery query, MonitoringWindowBuilder builder, CancellationToken cancellationToken)
     {
         var (sql, args) = Statement(dialect, query, "");
-        // The planner's JIT compiles this million-row join for about a second and saves less: off for this
-        // transaction only.
+        // For this transaction only: the planner's JIT compiles this million-row join for about a second and saves
+        // less; and the default 4 MB of sort memory spilled a million rows of features to disk (about 300 MB),
+        // which 256 MB per sort (the parallel workers sort their parts) keeps in memory for a window of a million.
         await session.ExecuteAsync("SET LOCAL jit = off", [], cancellationToken).ConfigureAwait(false);
+        await session.ExecuteAsync("SET LOCAL work_mem = '256MB'", [], cancellationToken).ConfigureAwait(false);
         var command = session.Command(sql, args);
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var utf8 = new byte[4096];
+                using var pipeline = new MonitoringWindowPipeline(builder);
+                var leadId = new byte[256];
+                var band = new byte[64];
+                var features = new byte[4096];
                 long row = 0;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -201,38 +207,38 @@ internal sealed class PostgresWindowScan(SqlDialect dialect) : MonitoringWindowS
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    Read(reader, builder, ref utf8);
+                    // Sequential access: columns are read in order, and a row can be left before its end.
+                    var leadIdLength = Utf8(reader, 0, ref leadId);
+                    if (!pipeline.IsFirst(leadId.AsSpan(0, leadIdLength)))
+                    {
+                        continue;
+                    }
+
+                    var scoredAt = reader.GetFieldValue<DateTime>(1).Ticks;
+                    var version = reader.GetInt32(2);
+                    var score = reader.GetDouble(3);
+                    var bandLength = Utf8(reader, 4, ref band);
+                    var featuresLength = Utf8(reader, 5, ref features);
+                    var converted = Outcome(reader.IsDBNull(6) ? null : reader.GetDouble(6), out var revenue);
+                    pipeline.Add(
+                        scoredAt, version, score, band.AsSpan(0, bandLength), features.AsSpan(0, featuresLength),
+                        converted, revenue);
                 }
+
+                await pipeline.CompleteAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private static void Read(DbDataReader reader, MonitoringWindowBuilder builder, ref byte[] utf8)
+    // A text column's UTF-8 bytes (the database's encoding), without making a string.
+    private static int Utf8(DbDataReader reader, int ordinal, ref byte[] buffer)
     {
-        // Sequential access: every column is read, in order, even for a lead seen before.
-        var leadId = reader.GetString(0);
-        var scoredAt = reader.GetFieldValue<DateTime>(1).Ticks;
-        var version = reader.GetInt32(2);
-        var score = reader.GetDouble(3);
-        var band = reader.GetString(4);
-        var features = reader.GetString(5);
-        bool? converted = reader.IsDBNull(6) ? null : reader.GetBoolean(6);
-        double? revenue = reader.IsDBNull(7) ? null : reader.GetDouble(7);
-        revenue = revenue < 0 ? null : revenue;
-        if (!builder.IsFirst(leadId))
+        var length = checked((int)reader.GetBytes(ordinal, 0, null, 0, 0));
+        if (length > buffer.Length)
         {
-            return;
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
         }
 
-        var most = Encoding.UTF8.GetMaxByteCount(Math.Max(features.Length, band.Length));
-        if (most > utf8.Length)
-        {
-            utf8 = new byte[Math.Max(most, utf8.Length * 2)];
-        }
-
-        var bandLength = Encoding.UTF8.GetBytes(band, utf8);
-        var bandBytes = utf8[..bandLength];
-        var length = Encoding.UTF8.GetBytes(features, utf8);
-        builder.Add(scoredAt, version, score, bandBytes, utf8.AsSpan(0, length), converted, revenue);
+        return (int)reader.GetBytes(ordinal, 0, buffer, 0, length);
     }
 }

@@ -78,4 +78,27 @@ public sealed class PerformanceAndBusinessTests
         Assert.Equal(cbpe.RocAuc, weighted.Auc, 12);
         Assert.Equal(cbpe.PositiveRate, weighted.Rate, 12);
     }
+
+    [Fact]
+    public void Precision_at_capacity_groups_leads_by_day_whatever_their_order()
+    {
+        // 3,000 leads over 12 days in shuffled order, distinct scores: the top 25 of each day, counted by hand.
+        var random = new Random(31);
+        var schema = new LeadSchema(name: "none", id: null, label: "y", positive: ["1"], negative: null, timestamp: null, revenue: null,
+            delimiter: ',', features: [], exclude: [], missingValues: [""]);
+        var n = 3_000;
+        var scores = Enumerable.Range(0, n).Select(i => (i + 0.5) / n).OrderBy(_ => random.Next()).ToArray();
+        var ticks = Enumerable.Range(0, n).Select(_ => (random.Next(12) * TimeSpan.TicksPerDay) + random.Next(1_000_000)).ToArray();
+        var converted = Enumerable.Range(0, n).Select(_ => random.Next(3) switch { 0 => (bool?)null, 1 => true, _ => false }).ToArray();
+        var window = new MonitoringWindowData(schema, new Dictionary<string, double[]>(), new Dictionary<string, string?[]>(),
+            scores, scores.Select(MonitoringFixtures.Band).ToArray(), converted, new double?[n], ticks);
+
+        var atCapacity = BusinessReport.Of(window, new MonitoringOptions { DailyCapacity = 25 }).AtCapacity;
+
+        var top = Enumerable.Range(0, n).GroupBy(i => ticks[i] / TimeSpan.TicksPerDay).SelectMany(day => day.OrderByDescending(i => scores[i]).Take(25)).ToList();
+        Assert.Equal(12, atCapacity.Days);
+        Assert.Equal(12 * 25, atCapacity.Selected);
+        Assert.Equal(top.Count(i => converted[i].HasValue), atCapacity.Labelled);
+        Assert.Equal(top.Count(i => converted[i] == true), atCapacity.Conversions);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using LeadScoring.Core.Monitoring;
 using LeadScoring.Core.Simulation;
 using LeadScoring.Core.Statistics;
@@ -92,4 +94,39 @@ public sealed class WindowMonitorTests
         Assert.StartsWith("insufficient data", report.Performance.RealisedNote, StringComparison.Ordinal);
         Assert.All(report.DataDrift, d => Assert.StartsWith("insufficient data", d.Reason, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(Scenario.SourceShift, 20_000, 0.7)]
+    [InlineData(Scenario.BrokenPipeline, 20_000, 1)]
+    [InlineData(Scenario.ConceptDrift, 20_000, 0.3)]
+    [InlineData(Scenario.Baseline, 50, 0.5)]
+    public void The_parallel_report_is_the_one_computed_part_by_part(Scenario scenario, int rows, double labelledShare)
+    {
+        var window = MonitoringFixtures.Window(scenario, rows, 47, labelledShare);
+
+        var sequential = Json(WindowMonitor.Report(MonitoringFixtures.Reference, window, MonitoringOptions.Default, parallel: false));
+
+        // Several runs, so a race between the parts (a shared buffer, a result written to the wrong slot) has chances to show.
+        for (var run = 0; run < 5; run++)
+        {
+            Assert.Equal(sequential, Json(WindowMonitor.Analyze(MonitoringFixtures.Reference, window, MonitoringOptions.Default)));
+        }
+
+        Assert.Contains("\"Verdict\"", sequential, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_part_that_throws_throws_unwrapped()
+    {
+        // A window missing a schema column cannot be built, so break one after building it.
+        var window = MonitoringFixtures.Window(Scenario.Baseline, 500, 48);
+        var numeric = (Dictionary<string, double[]>)window.Numeric;
+        numeric.Remove("total_visits");
+
+        Assert.Throws<KeyNotFoundException>(() => WindowMonitor.Analyze(MonitoringFixtures.Reference, window, MonitoringOptions.Default));
+    }
+
+    private static string Json(WindowReport report) => JsonSerializer.Serialize(report, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 }

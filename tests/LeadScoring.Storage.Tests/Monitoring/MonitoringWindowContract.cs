@@ -205,4 +205,68 @@ public abstract class MonitoringWindowContract : StoreContract<MonitoringWindowS
             Assert.Equal(expected.Select(e => double.Parse(e.FirstScore.Record.FeaturesJson.Split(':', ',')[1], CultureInfo.InvariantCulture)), w.Numeric["total_visits"]);
         }
     }
+
+    [Fact]
+    public async Task Lead_ids_are_told_apart_byte_for_byte_however_alike_and_each_lead_comes_once_across_many_rows()
+    {
+        // Ids sharing prefixes, differing only in case, in Unicode normalisation, or at the end of 3,000 characters;
+        // 7,000 rows over 2,400 leads, in random order, so duplicates fall in different hand-off chunks and the id
+        // set grows many times while the window is read.
+        var longPrefix = new string('x', 3_000);
+        string[] odd = ["p", "p1", "p11", "P1", "lead-é", "lead-e\u0301", "lead-😀", "リード", longPrefix + "a", longPrefix + "b", longPrefix, "a b", "a\tb"];
+        var leads = odd.Concat(Enumerable.Range(0, 2_400 - odd.Length).Select(i => string.Create(CultureInfo.InvariantCulture, $"crm-{i}"))).ToArray();
+        var random = new Random(17);
+        var predictions = Enumerable.Range(0, 7_000)
+            .Select(i => (Lead: leads[i < leads.Length ? i : random.Next(leads.Length)], At: March.AddSeconds(random.Next(0, 30 * 86_400)), Score: i / 10_000.0))
+            .OrderBy(_ => random.Next())
+            .ToList();
+        foreach (var batch in predictions.Chunk(1_000))
+        {
+            await LogAsync([.. batch.Select(p => Score(p.Lead, p.At, score: p.Score))]);
+        }
+
+        var w = await ReadAsync(Start);
+
+        // The first score of each lead by (scored_at, id); ids grow in logging order.
+        var logged = predictions.Select((p, order) => (p.Lead, p.At, p.Score, Order: order)).ToList();
+        var expected = logged.GroupBy(p => p.Lead, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(p => p.At).ThenBy(p => p.Order).First())
+            .OrderBy(p => p.At).ThenBy(p => p.Order)
+            .ToList();
+        Assert.Equal(leads.Length, w.Count);
+        Columns(expected.Select(p => p.Score), w.Scores);
+        Columns(expected.Select(p => p.At.UtcTicks), w.ScoredAtTicks);
+    }
+
+    [Fact]
+    public async Task Many_distinct_categories_and_very_long_values_are_read_whole()
+    {
+        // 300 distinct categories (more than are matched by their bytes), one value of 200,000 characters, and a
+        // category first seen escaped, then plain.
+        var huge = new string('z', 200_000);
+        var predictions = Enumerable.Range(0, 3_000)
+            .Select(i => Score(
+                string.Create(CultureInfo.InvariantCulture, $"lead-{i}"),
+                March.AddSeconds(i),
+                json: i switch
+                {
+                    7 => $$"""{"lead_source":"{{huge}}","total_visits":7}""",
+                    8 => """{"lead_source":"caf\u00e9","total_visits":8}""",
+                    _ => string.Create(CultureInfo.InvariantCulture, $$"""{"lead_source":"{{(i == 9 ? "café" : "s" + (i % 300))}}","total_visits":{{i}}}"""),
+                }))
+            .ToList();
+        foreach (var batch in predictions.Chunk(500))
+        {
+            await LogAsync(batch);
+        }
+
+        var w = await ReadAsync(Start);
+
+        var sources = w.Categorical["lead_source"];
+        Columns(Enumerable.Range(0, 3_000).Select(i => (double)i), w.Numeric["total_visits"]);
+        Columns(Enumerable.Range(0, 3_000).Select(i => i switch { 7 => huge, 8 or 9 => "café", _ => "s" + (i % 300) }), sources);
+        Assert.Same(sources[8], sources[9]);
+        Assert.Same(sources[299], sources[2_999]);
+        Assert.Equal(301, sources.Where(s => s!.Length < 100).Distinct(StringComparer.Ordinal).Count());
+    }
 }
