@@ -44,6 +44,12 @@ public sealed class MonitoringRunSettings
     /// </summary>
     public double MatureLabelledShare { get; set; } = 0.8;
 
+    /// <summary>
+    /// Where the weekly check writes its HTML drift reports (one file per version and arm, named in the run's
+    /// report_path); null writes none. The server sets it to <c>&lt;DataDirectory&gt;/reports</c> unless configured.
+    /// </summary>
+    public string? ReportDirectory { get; set; }
+
     /// <summary>The settings as the monitor takes them.</summary>
     public MonitoringOptions ToMonitoringOptions() => MonitoringOptions.Default with
     {

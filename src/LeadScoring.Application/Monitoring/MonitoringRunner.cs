@@ -37,6 +37,7 @@ public sealed class MonitoringRunner(
 
     private readonly MonitoringOptions _options = (settings ?? new MonitoringRunSettings()).ToMonitoringOptions();
     private readonly double _matureLabelledShare = (settings ?? new MonitoringRunSettings()).MatureLabelledShare;
+    private readonly string? _reportDirectory = (settings ?? new MonitoringRunSettings()).ReportDirectory;
     private readonly MonitoringReferences _references = new(registry);
 
     /// <summary>The window a scheduled kind covers: an hour, a day or a week.</summary>
@@ -178,6 +179,7 @@ public sealed class MonitoringRunner(
         MonitoringRunSummary summary;
         List<MonitoringFigure> figures;
         string status;
+        string? reportPath = null;
         try
         {
             var reference = await _references.GetAsync(model, version, cancellationToken).ConfigureAwait(false);
@@ -204,6 +206,11 @@ public sealed class MonitoringRunner(
             }
 
             status = report.Count == 0 || report.InsufficientData ? MonitoringRunStatuses.InsufficientData : MonitoringRunStatuses.Ok;
+            if (kind == MonitoringRunKinds.Weekly && _reportDirectory is not null)
+            {
+                reportPath = await WriteReportAsync(model, version, arm, from, to, report, reference, cancellationToken).ConfigureAwait(false);
+            }
+
             summary = new MonitoringRunSummary(
                 mature, labels.DelayP90?.TotalHours, labels.Received, mature ? "final" : "partial", Notes(report, labels, to, mature, reconciles),
                 reconciliation, operations, WindowReportDocument.From(report), null);
@@ -215,8 +222,24 @@ public sealed class MonitoringRunner(
             summary = new MonitoringRunSummary(mature, labels.DelayP90?.TotalHours, labels.Received, mature ? "final" : "partial", [Text($"the run failed: {e.Message}")], null, null, null, e.Message);
         }
 
-        var run = new MonitoringRun(kind, model, version, arm, from, to, started, time.GetUtcNow(), status, summary.ToJson());
+        var run = new MonitoringRun(kind, model, version, arm, from, to, started, time.GetUtcNow(), status, summary.ToJson(), reportPath);
         return await RecordAsync(run, figures, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The weekly check's HTML drift report (the one `leadscore drift` writes), into the report directory under a name
+    // of its own; written beside and moved into place, so a reader never finds half a file. Returns the file name.
+    private async Task<string> WriteReportAsync(
+        string model, int version, string arm, DateTimeOffset from, DateTimeOffset to, WindowReport report, MonitoringReference reference, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_reportDirectory!);
+        var name = Text($"weekly-{model}-v{version}-{arm}-{to.UtcDateTime:yyyyMMdd'T'HHmm}.html");
+        var subject = Text($"{arm} leads scored {from.UtcDateTime:yyyy-MM-dd HH:mm} to {to.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+        var html = Reports.DriftReportHtml.Render(new Reports.DriftReportInput(Reports.DriftReportHeader.Create(model, version, subject, time), report, reference.Profile));
+        var path = Path.Combine(_reportDirectory!, name);
+        var partial = path + ".partial";
+        await File.WriteAllTextAsync(partial, html, cancellationToken).ConfigureAwait(false);
+        File.Move(partial, path, overwrite: true);
+        return name;
     }
 
     private async Task<MonitoringRunDetail> RecordNoLeadsAsync(

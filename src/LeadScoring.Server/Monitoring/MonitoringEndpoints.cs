@@ -27,6 +27,7 @@ public static class MonitoringEndpoints
             .WithSummary("List monitoring runs, newest first, paged")
             .WithDescription("Filters: model, version, arm (champion, challenger, shadow), kind (hourly, daily, weekly, manual), from/to (the run's window end in [from, to)); page_size (1–1000, default 100); before: the next_before of the previous page.");
         group.MapGet("/runs/{id:long}", GetRun).WithSummary("Show a run: its summary (the window report and the run's context) and every figure");
+        group.MapGet("/runs/{id:long}/report", GetReport).WithSummary("A weekly run's HTML drift report (self-contained: open it in a browser)");
         group.MapGet("/series", Series)
             .WithSummary("A figure's history: metric (and feature) over the runs of one scope, by window end")
             .WithDescription("model and metric are required; version and arm pick the scope (absent: the runs over every version or arm, so one series never mixes scopes); kind any when absent; from/to default to the last 30 days.");
@@ -68,6 +69,22 @@ public static class MonitoringEndpoints
         await store.GetRunAsync(id, cancellationToken) is { } detail
             ? TypedResults.Ok(MonitoringRunDetailResponse.From(detail))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"no monitoring run has id {id}");
+
+    internal static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetReport(
+        long id, MonitoringStore store, MonitoringRunSettings settings, CancellationToken cancellationToken)
+    {
+        if (await store.GetRunAsync(id, cancellationToken) is not { } detail)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"no monitoring run has id {id}");
+        }
+
+        // Only a bare file name in the report directory is served, whatever the stored path says.
+        var name = detail.Run.Run.ReportPath is { } stored ? Path.GetFileName(stored) : null;
+        var path = name is null || settings.ReportDirectory is null ? null : Path.Combine(settings.ReportDirectory, name);
+        return path is not null && File.Exists(path)
+            ? TypedResults.PhysicalFile(path, "text/html; charset=utf-8")
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"monitoring run {id} has no HTML report (only weekly checks write one)");
+    }
 
     internal static async Task<Ok<MonitoringSeriesResponse>> Series(
         IModelRegistry registry,

@@ -1,5 +1,6 @@
 using LeadScoring.Application.Monitoring;
 using LeadScoring.Server.Metrics;
+using LeadScoring.Storage;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Monitoring;
@@ -14,6 +15,9 @@ internal static class MonitoringServices
     public static IServiceCollection AddMonitoring(this IServiceCollection services)
     {
         services.AddOptions<MonitoringRunSettings>().BindConfiguration(MonitoringRunSettings.SectionName).ValidateOnStart();
+        // The weekly HTML reports go beside the data unless configured elsewhere.
+        services.AddOptions<MonitoringRunSettings>().PostConfigure<IOptions<StorageOptions>>((settings, storage) =>
+            settings.ReportDirectory ??= Path.GetFullPath(Path.Combine(storage.Value.DataDirectory, "reports")));
         services.AddSingleton<IValidateOptions<MonitoringRunSettings>, MonitoringRunSettingsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MonitoringRunSettings>>().Value);
         services.AddSingleton<IMonitoringRunObserver>(sp => sp.GetRequiredService<MonitoringMetrics>());
