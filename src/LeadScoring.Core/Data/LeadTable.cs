@@ -1,3 +1,4 @@
+using LeadScoring.Core.Features;
 using LeadScoring.Core.Schema;
 
 namespace LeadScoring.Core.Data;
@@ -53,6 +54,26 @@ public sealed class LeadTable
 
     /// <summary>Revenue per lead (0 when not converted or missing), or null without a revenue column.</summary>
     public double[]? Revenue { get; }
+
+    /// <summary>Row <paramref name="row"/>'s feature values by schema position, as a lead sent to the service carries them.</summary>
+    public LeadFeatures FeaturesOf(int row)
+    {
+        var features = new LeadFeatures(Schema.Features.Count);
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            switch (Columns[i])
+            {
+                case NumericColumn numbers:
+                    features.Numbers[i] = numbers.Values[row];
+                    break;
+                case CategoricalColumn categories:
+                    features.Categories[i] = categories.Values[row];
+                    break;
+            }
+        }
+
+        return features;
+    }
 
     /// <summary>The rows at <paramref name="indices"/>, in that order, as a new table.</summary>
     public LeadTable Select(IReadOnlyList<int> indices)

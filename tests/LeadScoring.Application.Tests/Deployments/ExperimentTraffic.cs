@@ -108,20 +108,7 @@ public sealed class ExperimentTraffic(FakeTimeProvider clock, PredictionLog log,
 
     private static PredictionRecord Record(Deployment deployment, LeadTable table, int row, int version, string arm, double score, long latency)
     {
-        var features = new LeadFeatures(table.Schema.Features.Count);
-        for (var i = 0; i < table.Columns.Count; i++)
-        {
-            switch (table.Columns[i])
-            {
-                case NumericColumn numbers:
-                    features.Numbers[i] = numbers.Values[row];
-                    break;
-                case CategoricalColumn categories:
-                    features.Categories[i] = categories.Values[row];
-                    break;
-            }
-        }
-
+        var features = table.FeaturesOf(row);
         return new PredictionRecord(
             "sim-" + row, table.Ids![row]!, table.Timestamps![row], deployment.ModelName, version, arm, score,
             ScoreBuckets.Default.Of(score), latency, LeadFeaturesJson.Write(features, table.Schema));

@@ -45,20 +45,7 @@ public sealed class MonitoringTraffic(PredictionLog log, OutcomeStore outcomes, 
 
     private static string Features(LeadTable table, int row)
     {
-        var features = new LeadFeatures(table.Schema.Features.Count);
-        for (var i = 0; i < table.Columns.Count; i++)
-        {
-            switch (table.Columns[i])
-            {
-                case NumericColumn numbers:
-                    features.Numbers[i] = numbers.Values[row];
-                    break;
-                case CategoricalColumn categories:
-                    features.Categories[i] = categories.Values[row];
-                    break;
-            }
-        }
-
+        var features = table.FeaturesOf(row);
         return LeadFeaturesJson.Write(features, table.Schema);
     }
 }

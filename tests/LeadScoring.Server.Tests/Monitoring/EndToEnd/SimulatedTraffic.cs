@@ -89,20 +89,7 @@ internal sealed class SimulatedTraffic
 
     private string Features(int row)
     {
-        var features = new LeadFeatures(_table.Schema.Features.Count);
-        for (var i = 0; i < _table.Columns.Count; i++)
-        {
-            switch (_table.Columns[i])
-            {
-                case NumericColumn numbers:
-                    features.Numbers[i] = numbers.Values[row];
-                    break;
-                case CategoricalColumn categories:
-                    features.Categories[i] = categories.Values[row];
-                    break;
-            }
-        }
-
+        var features = _table.FeaturesOf(row);
         return LeadFeaturesJson.Write(features, _table.Schema);
     }
 }
