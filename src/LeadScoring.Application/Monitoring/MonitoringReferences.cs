@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using LeadScoring.Core.Monitoring;
 using LeadScoring.Core.Profiles;
 using LeadScoring.Core.Schema;
 using LeadScoring.Modeling.Packaging;
@@ -12,7 +13,19 @@ namespace LeadScoring.Application.Monitoring;
 /// <param name="Schema">The version's schema.</param>
 /// <param name="Features">Its features as window columns: numeric and boolean as numbers, categorical as strings.</param>
 /// <param name="Profile">Its reference profile.</param>
-internal sealed record MonitoringReference(LeadSchema Schema, IReadOnlyList<MonitoringFeature> Features, ReferenceProfile Profile);
+internal sealed record MonitoringReference(LeadSchema Schema, IReadOnlyList<MonitoringFeature> Features, ReferenceProfile Profile)
+{
+    /// <summary>
+    /// Reads one window of the version's leads (first score per lead in [from, to), outcomes known at
+    /// <paramref name="knownBy"/>) with this version's features, and wraps the columns for <see cref="Core.Monitoring.WindowMonitor"/>.
+    /// </summary>
+    public async Task<MonitoringWindowData> ReadWindowAsync(
+        MonitoringStore store, string model, DateTimeOffset from, DateTimeOffset to, DateTimeOffset knownBy, int version, string? arm, CancellationToken cancellationToken)
+    {
+        var columns = await store.Windows.ReadAsync(new MonitoringWindowQuery(model, from, to, knownBy, Features, version, arm), cancellationToken).ConfigureAwait(false);
+        return new MonitoringWindowData(Schema, columns.Numeric, columns.Categorical, columns.Scores, columns.Bands, columns.Converted, columns.Revenue, columns.ScoredAtTicks);
+    }
+}
 
 /// <summary>Reads versions' schemas and reference profiles from the registry, each once (a registered version never changes).</summary>
 internal sealed class MonitoringReferences(IModelRegistry registry)

@@ -183,8 +183,7 @@ public sealed class MonitoringRunner(
         try
         {
             var reference = await _references.GetAsync(model, version, cancellationToken).ConfigureAwait(false);
-            var columns = await store.Windows.ReadAsync(new MonitoringWindowQuery(model, from, to, labels.Now, reference.Features, version, arm), cancellationToken).ConfigureAwait(false);
-            var window = new MonitoringWindowData(reference.Schema, columns.Numeric, columns.Categorical, columns.Scores, columns.Bands, columns.Converted, columns.Revenue, columns.ScoredAtTicks);
+            var window = await reference.ReadWindowAsync(store, model, from, to, labels.Now, version, arm, cancellationToken).ConfigureAwait(false);
             var report = WindowMonitor.Analyze(reference.Profile, window, _options);
             // Past the delay, yet most outcomes still out: the delay was measured before the slow outcomes came in.
             mature = mature && report.Count > 0 && report.Labelled >= _matureLabelledShare * report.Count;

@@ -63,20 +63,19 @@ public sealed class InvestigationUseCase(
         var now = time.GetUtcNow();
         var from = now.AddDays(-request.Days);
         var reference = await _references.GetAsync(model, production.Version, cancellationToken).ConfigureAwait(false);
-        var columns = await monitoring.Windows.ReadAsync(new MonitoringWindowQuery(model, from, now, now, reference.Features, production.Version), cancellationToken).ConfigureAwait(false);
-        var window = new MonitoringWindowData(reference.Schema, columns.Numeric, columns.Categorical, columns.Scores, columns.Bands, columns.Converted, columns.Revenue, columns.ScoredAtTicks);
+        var window = await reference.ReadWindowAsync(monitoring, model, from, now, now, production.Version, null, cancellationToken).ConfigureAwait(false);
         var report = window.Count == 0 ? null : WindowMonitor.Analyze(reference.Profile, window, _options);
 
         var matches = await feedback.GetMatchSummaryAsync(now, cancellationToken).ConfigureAwait(false);
         var delay = matches.Delay.P90;
         var matureBefore = (now - (delay ?? AssumedDelay)).UtcTicks;
         long mature = 0, matureLabelled = 0;
-        for (var i = 0; i < columns.Count; i++)
+        for (var i = 0; i < window.Count; i++)
         {
-            if (columns.ScoredAtTicks[i] <= matureBefore)
+            if (window.ScoredAt[i] <= matureBefore)
             {
                 mature++;
-                matureLabelled += columns.Converted[i].HasValue ? 1 : 0;
+                matureLabelled += window.Converted[i].HasValue ? 1 : 0;
             }
         }
 
@@ -84,7 +83,7 @@ public sealed class InvestigationUseCase(
             .Where(s => s.ModelVersion == production.Version).Sum(s => s.Leads);
         var evidence = new InvestigationEvidence(
             request.Days,
-            (service ?? new ServiceEvidence(0, 0)) with { ScoredLeads = columns.Count, ScoredLeadsBefore = before },
+            (service ?? new ServiceEvidence(0, 0)) with { ScoredLeads = window.Count, ScoredLeadsBefore = before },
             await ChangesAsync(model, from, cancellationToken).ConfigureAwait(false),
             new OutcomeEvidence(matches.Received, mature, matureLabelled, delay),
             report,

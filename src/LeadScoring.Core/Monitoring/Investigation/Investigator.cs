@@ -152,7 +152,7 @@ public static class Investigator
 
         if (drifted.Count > 0)
         {
-            var ranked = report.DriftedFeaturesByImpact.Select(i => i.Feature).Concat(drifted).Distinct(StringComparer.Ordinal).ToList();
+            var ranked = DriftedByImpact(report);
             var top = report.DataDrift.First(d => d.Feature == ranked[0]);
             var impact = report.DriftedFeaturesByImpact.FirstOrDefault(i => i.Feature == top.Feature);
             return (RootCause.DataDrift,
@@ -264,7 +264,7 @@ public static class Investigator
         var drifted = report.DriftedFeatures;
         return drifted.Count == 0
             ? new("data_drift", FindingStatus.Ok, "no feature drifted", evidence)
-            : new("data_drift", FindingStatus.Problem, $"{drifted.Count} feature(s) drifted: {Join(report.DriftedFeaturesByImpact.Select(i => i.Feature).Concat(drifted).Distinct(StringComparer.Ordinal))}", evidence);
+            : new("data_drift", FindingStatus.Problem, $"{drifted.Count} feature(s) drifted: {Join(DriftedByImpact(report))}", evidence);
     }
 
     private static Finding BandConversion(WindowReport? report, TrainingEvidence training)
@@ -341,6 +341,10 @@ public static class Investigator
         new("challenger_comparison", FindingStatus.Ok,
             $"{s.Mode} deployment {s.DeploymentId}: v{s.ChallengerVersion} runs beside the champion; the analysis says {s.Recommendation}",
             [$"champion realised ROC AUC: {F(s.ChampionAuc ?? double.NaN)}", $"challenger realised ROC AUC: {F(s.ChallengerAuc ?? double.NaN)}"]);
+
+    // Drifted features, those with an estimated impact first (largest first), then any the estimate could not rank.
+    private static List<string> DriftedByImpact(WindowReport report) =>
+        report.DriftedFeaturesByImpact.Select(i => i.Feature).Concat(report.DriftedFeatures).Distinct(StringComparer.Ordinal).ToList();
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "unknown";
 
