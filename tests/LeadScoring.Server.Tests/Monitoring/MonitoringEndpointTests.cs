@@ -123,6 +123,10 @@ public sealed class MonitoringEndpointTests(TestPackages packages)
     [InlineData("/monitoring/series?model=lead-scoring&metric=psi&feature=%20", "feature")]
     [InlineData("/monitoring/series?model=lead-scoring&metric=psi&to=soon", "to")]
     [InlineData("/monitoring/series?model=lead-scoring&metric=psi&arm=blue", "arm")]
+    [InlineData("/monitoring/investigation?days=two", "days")]
+    [InlineData("/monitoring/investigation?days=0", "days")]
+    [InlineData("/monitoring/investigation?days=91", "days")]
+    [InlineData("/monitoring/investigation?model=%20", "model")]
     public async Task A_bad_query_is_a_400_naming_the_parameter(string path, string field)
     {
         await using var service = await MonitoringService.StartAsync(packages);
@@ -132,6 +136,22 @@ public sealed class MonitoringEndpointTests(TestPackages packages)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotEmpty(Json.Errors(problem, field));
+    }
+
+    [Fact]
+    public async Task The_investigation_of_a_model_without_a_Production_version_is_a_404_and_it_needs_the_admin_key()
+    {
+        await using var service = await MonitoringService.StartAsync(packages);
+
+        using var unknown = await service.Service.Admin.GetAsync("/monitoring/investigation?model=nobody");
+        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        using var anonymous = await service.Service.Client.GetAsync("/monitoring/investigation");
+        using var served = await service.Service.Admin.GetAsync("/monitoring/investigation?days=1");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("'nobody' has no version in Production", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
     [Fact]
