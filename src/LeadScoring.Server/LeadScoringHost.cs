@@ -2,6 +2,7 @@ using System.Text.Json;
 using LeadScoring.Application;
 using LeadScoring.Application.Configuration;
 using LeadScoring.Application.Predictions;
+using LeadScoring.Server.Alerting;
 using LeadScoring.Server.Deployments;
 using LeadScoring.Server.Errors;
 using LeadScoring.Server.Health;
@@ -86,6 +87,7 @@ public static class LeadScoringHost
         services.AddOutcomes();
         services.AddMonitoring();
         builder.AddMonitoringSchedules();
+        services.AddAlerting();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
