@@ -14,6 +14,26 @@ public static class MonitoringFigures
     /// <summary>Prefix of a realised figure whose window's labels have not matured yet (its outcomes are still arriving).</summary>
     public const string PartialPrefix = "partial_";
 
+    /// <summary>
+    /// What the version promised at registration, beside each window's figures so a rule or a chart compares a
+    /// window with it without opening the package: its held-out ROC AUC and its training conversion rate.
+    /// </summary>
+    public static List<MonitoringFigure> Reference(double? trainingRocAuc, double? trainingPositiveRate)
+    {
+        var figures = new FigureList();
+        if (trainingRocAuc is { } auc)
+        {
+            figures.Add("reference_roc_auc", null, auc);
+        }
+
+        if (trainingPositiveRate is { } rate)
+        {
+            figures.Add("reference_positive_rate", null, rate);
+        }
+
+        return figures.Items;
+    }
+
     /// <summary>The figures of <paramref name="report"/>; realised ones prefixed <see cref="PartialPrefix"/> unless <paramref name="labelsMature"/>.</summary>
     public static List<MonitoringFigure> Of(WindowReport report, bool labelsMature)
     {

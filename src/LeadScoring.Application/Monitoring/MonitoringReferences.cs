@@ -13,7 +13,8 @@ namespace LeadScoring.Application.Monitoring;
 /// <param name="Schema">The version's schema.</param>
 /// <param name="Features">Its features as window columns: numeric and boolean as numbers, categorical as strings.</param>
 /// <param name="Profile">Its reference profile.</param>
-internal sealed record MonitoringReference(LeadSchema Schema, IReadOnlyList<MonitoringFeature> Features, ReferenceProfile Profile)
+/// <param name="TrainingRocAuc">Its held-out ROC AUC recorded at registration, when known: what realised performance is held against.</param>
+internal sealed record MonitoringReference(LeadSchema Schema, IReadOnlyList<MonitoringFeature> Features, ReferenceProfile Profile, double? TrainingRocAuc = null)
 {
     /// <summary>
     /// Reads one window of the version's leads (first score per lead in [from, to), outcomes known at
@@ -59,6 +60,6 @@ internal sealed class MonitoringReferences(IModelRegistry registry)
         var features = schema.Features
             .Select(f => new MonitoringFeature(f.Name, f.Type == FeatureType.Categorical ? MonitoringFeatureKind.Categorical : MonitoringFeatureKind.Numeric))
             .ToList();
-        return _loaded.GetOrAdd((model, version), new MonitoringReference(schema, features, profile));
+        return _loaded.GetOrAdd((model, version), new MonitoringReference(schema, features, profile, registered.Auc));
     }
 }

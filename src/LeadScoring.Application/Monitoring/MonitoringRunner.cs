@@ -190,6 +190,7 @@ public sealed class MonitoringRunner(
             var operations = await OperationsAsync(model, version, arm, from, to, labels.Now, cancellationToken).ConfigureAwait(false);
             figures = MonitoringFigures.Of(report, mature);
             figures.AddRange(MonitoringFigures.Of(operations, to - from));
+            figures.AddRange(MonitoringFigures.Reference(reference.TrainingRocAuc, reference.Profile.PositiveRate));
             if (labels.DelayP90 is { } delay)
             {
                 figures.Add(new MonitoringFigure("label_delay_p90_hours", null, delay.TotalHours));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LeadScoring.Server.Alerting.Operations;
 using LeadScoring.Server.Scoring;
 
 namespace LeadScoring.Server.Hosting;
@@ -8,7 +9,7 @@ namespace LeadScoring.Server.Hosting;
 /// that scored it), and the request id echoed in X-Request-Id. A caller's own X-Request-Id is kept when it
 /// is short and plain, so CRM logs and ours line up.
 /// </summary>
-public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
+public sealed partial class RequestLogging(RequestDelegate next, LiveScoringCounters live, ILogger<RequestLogging> logger)
 {
     /// <summary>The request id header.</summary>
     public const string Header = "X-Request-Id";
@@ -32,6 +33,13 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var scoredBy = context.Features.Get<IScoredByFeature>();
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Value is "/score-lead" or "/score-leads")
+            {
+                // What the error-rate and latency rules read; a client's 4xx is the client's error, not the service's.
+                live.Record(elapsed, context.Response.StatusCode >= StatusCodes.Status500InternalServerError);
+            }
+
+
             LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, elapsed, context.TraceIdentifier, scoredBy?.ModelName, scoredBy?.ModelVersion);
         }
     }

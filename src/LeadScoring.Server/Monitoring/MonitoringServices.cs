@@ -20,7 +20,8 @@ internal static class MonitoringServices
             settings.ReportDirectory ??= Path.GetFullPath(Path.Combine(storage.Value.DataDirectory, "reports")));
         services.AddSingleton<IValidateOptions<MonitoringRunSettings>, MonitoringRunSettingsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MonitoringRunSettings>>().Value);
-        services.AddSingleton<IMonitoringRunObserver>(sp => sp.GetRequiredService<MonitoringMetrics>());
+        services.AddSingleton<IMonitoringRunObserver>(sp => new MonitoringRunObservers(
+            [sp.GetRequiredService<MonitoringMetrics>(), sp.GetRequiredService<Alerting.AlertEvaluationTrigger>()]));
         return services;
     }
 }

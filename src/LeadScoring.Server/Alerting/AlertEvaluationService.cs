@@ -1,0 +1,154 @@
+using LeadScoring.Application.Alerting;
+using LeadScoring.Application.Monitoring;
+using LeadScoring.Server.Alerting.Operations;
+using LeadScoring.Server.Deployments;
+using LeadScoring.Server.Serving;
+using LeadScoring.Storage.Deployments;
+using LeadScoring.Storage.Monitoring;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Server.Alerting;
+
+/// <summary>
+/// Every evaluation interval on the host's clock, on the replica holding the "alerting" lease: judges the live
+/// operations figures of the served model, every monitoring run and deployment alert not judged yet, and resolves old
+/// events; then wakes the delivery worker when deliveries were queued. A monitoring run stored on this replica wakes it
+/// at once, so its alerts do not wait for the next interval. A failure is logged and retried at the next interval;
+/// the checkpoints make the retry pick up where it stopped.
+/// </summary>
+public sealed partial class AlertEvaluationService(
+    AlertEvaluator evaluator,
+    LiveScoringCounters live,
+    AlertEvaluationTrigger trigger,
+    StoreLease lease,
+    ReplicaIdentity replica,
+    IOptions<ServingOptions> serving,
+    IOptions<AlertingSettings> settings,
+    TimeProvider time,
+    ILogger<AlertEvaluationService> logger) : BackgroundService
+{
+    /// <summary>The lease's name.</summary>
+    public const string LeaseName = "alerting";
+
+    private DateTimeOffset? _lastOperationsMinute;
+
+    /// <summary>Called after each evaluation with the deliveries it queued (the delivery worker's wake-up).</summary>
+    public event Action<int>? Evaluated;
+
+    /// <summary>One evaluation (also what the loop runs); returns the deliveries queued, 0 when another replica holds the lease.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!await lease.TryAcquireAsync(LeaseName, replica.Id, Ttl, cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        var queued = 0;
+        var now = time.GetUtcNow();
+        var minute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        if (_lastOperationsMinute != minute)
+        {
+            // The figures of the whole minutes before this one: the current minute is still being counted.
+            var figures = live.Read(minute, evaluator.Policy.OperationsWindow);
+            queued += await evaluator.EvaluateOperationsAsync(serving.Value.ModelName, figures, minute, cancellationToken).ConfigureAwait(false);
+            _lastOperationsMinute = minute;
+        }
+
+        queued += await evaluator.EvaluateMonitoringRunsAsync(cancellationToken).ConfigureAwait(false);
+        queued += await evaluator.EvaluateDeploymentAlertsAsync(cancellationToken).ConfigureAwait(false);
+        queued += await evaluator.ResolveOldEventsAsync(cancellationToken).ConfigureAwait(false);
+        Evaluated?.Invoke(queued);
+        return queued;
+    }
+
+    private TimeSpan Ttl => settings.Value.EvaluationInterval * 3;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!settings.Value.Enabled)
+        {
+            return;
+        }
+
+        var interval = settings.Value.EvaluationInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogEvaluationFailed(logger, e);
+            }
+
+            try
+            {
+                await trigger.WaitAsync(interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        try
+        {
+            await lease.ReleaseAsync(LeaseName, replica.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReleaseFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "alert evaluation failed; trying again at the next interval")]
+    private static partial void LogEvaluationFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not give the alerting lease up at shutdown")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception error);
+}
+
+/// <summary>Wakes the alert evaluation early: a monitoring run was stored on this replica (it is one of the runner's observers).</summary>
+public sealed class AlertEvaluationTrigger : IMonitoringRunObserver, IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    /// <inheritdoc />
+    public void Recorded(MonitoringRunDetail run) => Pulse();
+
+    /// <summary>Asks for an evaluation now.</summary>
+    public void Pulse()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already asked.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down: nothing left to wake.
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _signal.Dispose();
+
+    /// <summary>Waits for a pulse or <paramref name="interval"/> on <paramref name="time"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(interval, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await _signal.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The interval passed.
+        }
+    }
+}
