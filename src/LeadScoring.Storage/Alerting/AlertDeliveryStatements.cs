@@ -58,14 +58,16 @@ internal sealed class AlertDeliveryStatements(SqlDialect dialect)
     public async Task<List<AlertDelivery>> ClaimAsync(SqlSession session, string worker, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken cancellationToken)
     {
         var rows = await session.QueryAsync(
+            // MATERIALIZED: the due rows are chosen once. As a plain IN subquery PostgreSQL may run it again for the
+            // outer rows and claim more than @limit.
             $"""
-            UPDATE alert_deliveries SET claimed_by = @worker, claimed_until = @until
-            WHERE id IN (
+            WITH due AS MATERIALIZED (
                 SELECT id FROM alert_deliveries
                 WHERE state = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
                 ORDER BY next_attempt_at, id
                 LIMIT @limit{_skipLocked})
-            AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= @now)
+            UPDATE alert_deliveries SET claimed_by = @worker, claimed_until = @until
+            WHERE id IN (SELECT id FROM due) AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= @now)
             RETURNING {Columns}
             """,
             [SqlArg.Text("@worker", worker), dialect.TimeArg("@until", until), dialect.TimeArg("@now", now), SqlArg.Int("@limit", limit)],
