@@ -111,15 +111,14 @@ internal static class AlertsCommand
         var store = StoreOptions.Create();
         var command = new Command("list", "List alerts, newest first: state, level, rule, subject, last update and summary") { state, level, rule, model, from, to, limit, json };
         store.AddTo(command);
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(from) is { } f && r.GetValue(to) is { } t && t <= f)
-            {
-                r.AddError("--to must be after --from");
-            }
-        });
         command.SetAction((result, cancellationToken) => Run(result, async stdout =>
         {
+            // Checked here, not in a validator: a validator reading an option whose text did not parse throws (see CliOptions).
+            if (result.GetValue(from) is { } f && result.GetValue(to) is { } t && t <= f)
+            {
+                throw new InvalidInputException("--to must be after --from");
+            }
+
             await using var services = CliHost.Build(result, store, StoreAccess.ReadOnly);
             var filter = new AlertFilter(result.GetValue(state), result.GetValue(level), result.GetValue(rule), result.GetValue(model), result.GetValue(from), result.GetValue(to));
             var page = await services.GetRequiredService<AlertStore>().ListAlertsAsync(filter, null, result.GetValue(limit), cancellationToken).ConfigureAwait(false);

@@ -169,7 +169,8 @@ public sealed class AlertsCommandTests : IDisposable
         var at = Now.AddMinutes(-30);
         var opened = await store.ApplyAsync(new AlertFindingBatch("monitoring_run:1", [Finding("lead-scoring/lead_source", AlertLevel.Critical, at), Finding("lead-scoring/country", AlertLevel.Warning, at)]));
         await store.ApplyAsync(new AlertFindingBatch("monitoring_run:2", [Finding("lead-scoring/country", AlertLevel.Warning, at.AddMinutes(10), breached: false)]));
-        var claimed = await store.ClaimDueDeliveriesAsync("test", Now, TimeSpan.FromMinutes(1));
+        // The store stamps its deliveries with its own clock, a moment after Now: claim them as of that moment.
+        var claimed = await store.ClaimDueDeliveriesAsync("test", TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(1));
         var critical = opened.Applied[0].AlertId!.Value;
         foreach (var delivery in claimed.Where(d => d.AlertId == critical))
         {
