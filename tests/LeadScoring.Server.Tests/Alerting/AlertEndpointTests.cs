@@ -174,4 +174,20 @@ public sealed partial class AlertEndpointTests
         Assert.Equal(2, every.GetProperty("silences").GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, unknown);
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_alert_routes_and_their_bodies()
+    {
+        await using var service = await AlertService.StartAsync();
+
+        var paths = JsonDocument.Parse(await service.Service.Client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+
+        Assert.True(paths.GetProperty("/alerts").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/alerts/{id}").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/alerts/silences").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty("/alerts/silences/{id}").TryGetProperty("delete", out _));
+        var ack = paths.GetProperty("/alerts/{id}/ack").GetProperty("post");
+        Assert.Equal("Alerts", ack.GetProperty("tags")[0].GetString());
+        Assert.True(ack.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+    }
 }
