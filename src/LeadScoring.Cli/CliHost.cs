@@ -58,6 +58,7 @@ internal static class CliHost
         // The deployment commands open these first (not the registry), so they take the same read-only guard.
         services.AddSingleton(sp => FeedbackReaderFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Alerting.AlertStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

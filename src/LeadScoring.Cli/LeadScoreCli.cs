@@ -45,6 +45,7 @@ public static class LeadScoreCli
             BackupCommand.Create(),
             OutcomesCommand.Create(),
             DeployCommand.Create(),
+            AlertsCommand.Create(),
         };
         AppendExitCodes(root);
         return root;

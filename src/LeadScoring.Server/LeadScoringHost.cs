@@ -138,6 +138,7 @@ public static class LeadScoringHost
         app.MapOutcomes();
         app.MapDeployments();
         app.MapMonitoring();
+        app.MapAlerts();
         app.MapLeadScoringMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
