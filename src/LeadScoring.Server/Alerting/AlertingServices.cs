@@ -1,3 +1,4 @@
+using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Storage;
 using LeadScoring.Storage.Alerting;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ internal static class AlertingServices
     public static IServiceCollection AddAlerting(this IServiceCollection services)
     {
         services.AddSingleton(sp => AlertStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddAlertDelivery();
         return services;
     }
 }
