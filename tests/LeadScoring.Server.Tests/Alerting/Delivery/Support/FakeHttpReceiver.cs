@@ -30,6 +30,9 @@ public sealed class FakeHttpReceiver : IAsyncDisposable
     /// <summary>What the receiver answers (settable while it runs).</summary>
     public int Status { get; set; }
 
+    /// <summary>How long the receiver takes to answer (a slow channel).</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>When true the receiver answers with the request's own body (as some APIs quote a bad request back).</summary>
     public bool EchoBody { get; set; }
 
@@ -46,7 +49,12 @@ public sealed class FakeHttpReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            receiver!.Requests.Enqueue((context.Request.Path.Value ?? "", body));
+            if (receiver!.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.Delay);
+            }
+
+            receiver.Requests.Enqueue((context.Request.Path.Value ?? "", body));
             return Results.Text(receiver.EchoBody ? body : "{\"status\":\"ok\"}", "application/json", statusCode: receiver.Status);
         });
         await app.StartAsync();
