@@ -18,18 +18,21 @@ public sealed class WorkerHarness : IAsyncDisposable
     public static readonly string[] AllChannels = ["slack", "email", "pagerduty"];
 
     private readonly IDictionary<string, string?> _settings;
+    private readonly string? _postgres;
     private int _sources;
 
-    private WorkerHarness(IDictionary<string, string?> settings, string directory)
+    private WorkerHarness(IDictionary<string, string?> settings, string directory, string? postgres, FakeTimeProvider? clock)
     {
         _settings = settings;
+        _postgres = postgres;
         Directory = directory;
+        Clock = clock ?? new FakeTimeProvider(DeliveryServices.Start);
         Open();
     }
 
     public string Directory { get; }
 
-    public FakeTimeProvider Clock { get; } = new(DeliveryServices.Start);
+    public FakeTimeProvider Clock { get; }
 
     public AllLogs Logs { get; } = new();
 
@@ -39,14 +42,15 @@ public sealed class WorkerHarness : IAsyncDisposable
 
     public AlertDeliveryWorker Worker => Services.GetRequiredService<AlertDeliveryWorker>();
 
-    public static WorkerHarness Create(IDictionary<string, string?> settings) =>
-        new(settings, System.IO.Directory.CreateTempSubdirectory("leadscoring-delivery-test-").FullName);
+    /// <summary>On SQLite in a fresh directory, or on the PostgreSQL database <paramref name="postgres"/> (shared by harnesses given the same).</summary>
+    public static WorkerHarness Create(IDictionary<string, string?> settings, string? postgres = null, FakeTimeProvider? clock = null) =>
+        new(settings, System.IO.Directory.CreateTempSubdirectory("leadscoring-delivery-test-").FullName, postgres, clock);
 
     /// <summary>Applies one evaluation's finding of the rule on the subject, now.</summary>
-    public Task<AlertBatchResult> BreachAsync(AlertLevel level = AlertLevel.Critical, IReadOnlyList<string>? channels = null) =>
+    public Task<AlertBatchResult> BreachAsync(AlertLevel level = AlertLevel.Critical, IReadOnlyList<string>? channels = null, string subject = Subject) =>
         Store.ApplyAsync(new AlertFindingBatch(
-            $"test:{Interlocked.Increment(ref _sources)}",
-            [new AlertFinding(Rule, Subject, "lead-scoring", true, level, Clock.GetUtcNow(), "PSI of lead_source is 0.31", """{"psi":0.31}""", channels ?? AllChannels, TimeSpan.FromHours(4))]));
+            $"test:{Guid.NewGuid():N}:{Interlocked.Increment(ref _sources)}",
+            [new AlertFinding(Rule, subject, "lead-scoring", true, level, Clock.GetUtcNow(), "PSI of lead_source is 0.31", """{"psi":0.31}""", channels ?? AllChannels, TimeSpan.FromHours(4))]));
 
     public Task<AlertBatchResult> ClearAsync() =>
         Store.ApplyAsync(new AlertFindingBatch(
@@ -74,7 +78,7 @@ public sealed class WorkerHarness : IAsyncDisposable
 
     private void Open()
     {
-        Store = AlertStoreFactory.Create(new StorageOptions { DataDirectory = Directory }, Clock);
+        Store = AlertStoreFactory.Create(new StorageOptions { DataDirectory = Directory, PostgresConnectionString = _postgres }, Clock);
         Services = DeliveryServices.Build(_settings, Clock, Logs, Store);
     }
 }
