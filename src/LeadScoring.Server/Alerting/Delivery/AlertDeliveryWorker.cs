@@ -23,6 +23,8 @@ public sealed partial class AlertDeliveryWorker(
     TimeProvider time,
     ILogger<AlertDeliveryWorker> logger) : BackgroundService
 {
+    private const int MaxBatchesInFlight = 4;
+
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private long _passes;
 
@@ -66,8 +68,9 @@ public sealed partial class AlertDeliveryWorker(
                 }
 
                 Interlocked.Increment(ref _passes);
-                // A full batch means more may be due: claim again at once (what is being sent stays leased).
-                if (claimed < settings.BatchSize)
+                // A full batch means more may be due: claim again at once (what is being sent stays leased), unless
+                // enough sends are already in flight (a backlog behind dead channels must not open thousands at once).
+                if (claimed < settings.BatchSize || _inFlight.Count >= settings.BatchSize * MaxBatchesInFlight)
                 {
                     await signal.WaitAsync(settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
                 }
