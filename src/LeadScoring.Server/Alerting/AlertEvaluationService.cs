@@ -1,5 +1,6 @@
 using LeadScoring.Application.Alerting;
 using LeadScoring.Application.Monitoring;
+using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Server.Alerting.Operations;
 using LeadScoring.Server.Deployments;
 using LeadScoring.Server.Serving;
@@ -20,6 +21,7 @@ public sealed partial class AlertEvaluationService(
     AlertEvaluator evaluator,
     LiveScoringCounters live,
     AlertEvaluationTrigger trigger,
+    AlertDeliverySignal deliveries,
     StoreLease lease,
     ReplicaIdentity replica,
     IOptions<ServingOptions> serving,
@@ -31,9 +33,6 @@ public sealed partial class AlertEvaluationService(
     public const string LeaseName = "alerting";
 
     private DateTimeOffset? _lastOperationsMinute;
-
-    /// <summary>Called after each evaluation with the deliveries it queued (the delivery worker's wake-up).</summary>
-    public event Action<int>? Evaluated;
 
     /// <summary>One evaluation (also what the loop runs); returns the deliveries queued, 0 when another replica holds the lease.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -57,7 +56,11 @@ public sealed partial class AlertEvaluationService(
         queued += await evaluator.EvaluateMonitoringRunsAsync(cancellationToken).ConfigureAwait(false);
         queued += await evaluator.EvaluateDeploymentAlertsAsync(cancellationToken).ConfigureAwait(false);
         queued += await evaluator.ResolveOldEventsAsync(cancellationToken).ConfigureAwait(false);
-        Evaluated?.Invoke(queued);
+        if (queued > 0)
+        {
+            deliveries.Pulse();
+        }
+
         return queued;
     }
 

@@ -1,4 +1,5 @@
 using LeadScoring.Application.Alerting;
+using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Server.Alerting.Operations;
 using LeadScoring.Storage;
 using LeadScoring.Storage.Alerting;
@@ -13,9 +14,10 @@ internal static class AlertingServices
     public static IServiceCollection AddAlerting(this IServiceCollection services)
     {
         services.AddSingleton(sp => AlertStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddAlertDelivery();
         services.AddOptions<AlertingSettings>().BindConfiguration(AlertingSettings.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlertingSettings>, AlertingSettingsValidator>();
-        services.AddSingleton(sp => AlertPolicy.From(sp.GetRequiredService<IOptions<AlertingSettings>>().Value, _ => true));
+        services.AddSingleton(sp => AlertPolicy.From(sp.GetRequiredService<IOptions<AlertingSettings>>().Value, sp.GetRequiredService<AlertChannelRegistry>().IsConfigured));
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<LiveScoringCounters>();
         services.AddSingleton<AlertEvaluationTrigger>();

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using LeadScoring.Core.Alerting;
 using LeadScoring.Core.Simulation;
+using LeadScoring.Server.Tests.Alerting.Delivery.Support;
 using LeadScoring.Server.Tests.Deployments;
 using LeadScoring.Server.Tests.Monitoring;
 using LeadScoring.Server.Tests.Monitoring.EndToEnd;
@@ -7,6 +9,7 @@ using LeadScoring.Server.Tests.Serving;
 using LeadScoring.Server.Tests.Support;
 using LeadScoring.Storage.Alerting;
 using LeadScoring.Storage.Monitoring;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Server.Tests.Alerting.EndToEnd;
 
@@ -59,9 +62,12 @@ public sealed class AlertScenarioTests(TestPackages packages)
     }
 
     [Fact]
-    public async Task A_failing_canary_rolled_back_by_its_guardrail_raises_a_critical_alert()
+    public async Task A_failing_canary_rolled_back_by_its_guardrail_pages_slack_email_and_pagerduty_once_with_a_critical_alert()
     {
-        await using var service = await DeploymentService.StartAsync(packages, faults: l => l.Faults[2] = _ => new ThrowingScorer());
+        await using var slack = await FakeHttpReceiver.StartAsync(200);
+        await using var pagerDuty = await FakeHttpReceiver.StartAsync(202);
+        await using var smtp = await FakeSmtpServer.StartAsync(DeliveryServices.SmtpUser, DeliveryServices.SmtpPassword);
+        await using var service = await DeploymentService.StartAsync(packages, settings: DeliveryServices.Settings(slack, smtp, pagerDuty), faults: l => l.Faults[2] = _ => new ThrowingScorer());
         var started = await service.PostAsync("/deployments", new { model = RunningService.ModelName, mode = "canary", challenger_version = 2, reason = "try v2" });
         var id = started.GetProperty("id").GetInt64();
 
@@ -74,6 +80,19 @@ public sealed class AlertScenarioTests(TestPackages packages)
         Assert.Equal($"{RunningService.ModelName}/deployment/{id}", alert.Subject);
         Assert.Contains("rolled back by a guardrail", alert.Summary, StringComparison.Ordinal);
         Assert.Contains("error rate", alert.Summary, StringComparison.OrdinalIgnoreCase);
+
+        // Every receiver hears of it once, at once (the evaluator wakes the delivery worker), and more evaluations add nothing.
+        await AlertWatch.EventuallyAsync(() => !slack.Requests.IsEmpty && !pagerDuty.Requests.IsEmpty && !smtp.Messages.IsEmpty, "slack, pagerduty and email received the alert");
+        await DeploymentService.AdvanceAsync(service.Clock, TimeSpan.FromMinutes(5), service);
+        await Task.Delay(500);
+        Assert.Contains("guardrail_rollback", Assert.Single(slack.Requests).Body, StringComparison.Ordinal);
+        var page = JsonDocument.Parse(Assert.Single(pagerDuty.Requests).Body).RootElement;
+        Assert.Equal("trigger", page.GetProperty("event_action").GetString());
+        Assert.Equal(alert.DedupKey, page.GetProperty("dedup_key").GetString());
+        Assert.Equal("critical", page.GetProperty("payload").GetProperty("severity").GetString());
+        Assert.StartsWith("[CRITICAL] guardrail_rollback", Assert.Single(smtp.Messages).Subject, StringComparison.Ordinal);
+        var detail = await service.Service.Services.GetRequiredService<AlertStore>().GetAlertAsync(alert.Id);
+        Assert.Equal(["email", "pagerduty", "slack"], detail!.Deliveries.Where(d => d.State == DeliveryState.Sent).Select(d => d.Channel).Order());
     }
 
     private static Dictionary<string, string?> Schedules => new() { ["LeadScoring:Monitoring:Schedules:Enabled"] = "true" };

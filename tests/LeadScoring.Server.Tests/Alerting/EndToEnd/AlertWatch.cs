@@ -40,4 +40,15 @@ internal static class AlertWatch
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Waits (real time, 30 s at most) until <paramref name="done"/>.</summary>
+    public static async Task EventuallyAsync(Func<bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within 30 s: {what}");
+            await Task.Delay(50);
+        }
+    }
 }
