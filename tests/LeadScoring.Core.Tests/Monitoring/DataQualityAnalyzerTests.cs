@@ -25,8 +25,25 @@ public sealed class DataQualityAnalyzerTests
         Assert.Equal(0.5, quality.ZeroRate!.Value, 12);
         Assert.Equal(0.25, quality.OutOfRangeRate!.Value, 12);
         Assert.Equal(QualityVerdict.Failed, quality.Verdict);
-        Assert.Equal(3, quality.Problems.Count);
+        // Missing and out of range fail; 4 zeros of 8 against 20 % is within four standard errors of chance on 8 values.
+        Assert.Equal(2, quality.Problems.Count);
         Assert.Contains("missing rate 20.0 % against 0.0 %", quality.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("outside the reference range", quality.Problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zero_rate_increase_chance_explains_on_a_small_window_passes_and_the_same_increase_on_a_large_window_fails()
+    {
+        // Reference zero rate 20 %; windows at 50 % zeros: on 8 values four standard errors are ±57 %, on 800 ±5.7 %.
+        var reference = new ReferenceProfile(10, null, [ProfileBuilder.OfNumbers("x", [0, 0, 1, 2, 3, 4, 5, 6, 7, 8])], [], null);
+        double[] Half(int n) => [.. Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 0.0 : 3.0)];
+
+        var small = Assert.Single(DataQualityAnalyzer.Analyze(reference, MonitoringFixtures.OneNumeric(Half(8)), MonitoringOptions.Default));
+        var large = Assert.Single(DataQualityAnalyzer.Analyze(reference, MonitoringFixtures.OneNumeric(Half(800)), MonitoringOptions.Default));
+
+        Assert.Equal(QualityVerdict.Ok, small.Verdict);
+        Assert.Equal(QualityVerdict.Failed, large.Verdict);
+        Assert.Contains("zero rate 50.0 % against 20.0 % in the reference (limit +10.0 %)", Assert.Single(large.Problems), StringComparison.Ordinal);
     }
 
     [Fact]
