@@ -121,9 +121,13 @@ public static class MonitoringAlertRules
         values["failed_features"] = string.Join(", ", features);
         foreach (var feature in features)
         {
-            values[$"missing_rate.{feature}"] = f.Get("missing_rate", feature)?.Value;
-            values[$"unseen_category_rate.{feature}"] = f.Get("unseen_category_rate", feature)?.Value;
-            values[$"out_of_range_rate.{feature}"] = f.Get("out_of_range_rate", feature)?.Value;
+            foreach (var rate in new[] { "missing_rate", "zero_rate", "out_of_range_rate", "unseen_category_rate" })
+            {
+                if (f.Get(rate, feature) is { } figure)
+                {
+                    values[$"{rate}.{feature}"] = figure.Value;
+                }
+            }
         }
 
         var summary = breached

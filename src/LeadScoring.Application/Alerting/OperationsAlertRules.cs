@@ -87,7 +87,7 @@ public static class OperationsAlertRules
         return rules.Where(r => r.AppliesTo(deployment.ModelName) && r.Type == AlertRuleTypes.GuardrailRollback)
             .Select(rule => new RuleVerdict(
                 rule, $"{deployment.ModelName}/deployment/{deployment.Id}", deployment.ModelName, true, rule.Level,
-                $"{deployment.ModelName}: deployment {deployment.Id} of v{deployment.ChallengerVersion} was rolled back by a guardrail: {alert.Summary}", values))
+                $"rolled back by a guardrail: {alert.Summary}", values))
             .ToList();
     }
 }

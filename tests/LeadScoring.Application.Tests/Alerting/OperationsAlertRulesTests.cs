@@ -62,7 +62,7 @@ public sealed class OperationsAlertRulesTests
 
         Assert.Equal(AlertLevel.Critical, verdict.Level);
         Assert.Equal("leads/deployment/7", verdict.Subject);
-        Assert.Contains("rolled back by a guardrail: error rate 4% above 1%", verdict.Summary, StringComparison.Ordinal);
+        Assert.Equal("rolled back by a guardrail: error rate 4% above 1%", verdict.Summary);
         Assert.Empty(OperationsAlertRules.Evaluate(AlertingSettings.Defaults, deployment, new DeploymentAlert(4, 7, at, "info", "something_else", "x", null, null)));
     }
 

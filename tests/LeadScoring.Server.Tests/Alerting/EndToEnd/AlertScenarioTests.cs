@@ -18,7 +18,7 @@ namespace LeadScoring.Server.Tests.Alerting.EndToEnd;
 /// fired by the real scheduler, the rules judged by the real evaluator, the alert and its deliveries in the real store.
 /// </summary>
 [Collection(ServerCollection.Name)]
-public sealed class AlertScenarioTests(TestPackages packages)
+public sealed class AlertScenarioTests(TestPackages packages, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
 
@@ -39,6 +39,9 @@ public sealed class AlertScenarioTests(TestPackages packages)
         Assert.Contains($"\"monitoring_run\":{run.Run.Id}", alert.FiguresJson, StringComparison.Ordinal);
         var everything = await AlertWatch.AllAsync(service.Service);
         Assert.DoesNotContain(everything, a => a.Rule != "data_quality" && a.Level >= AlertLevel.Warning);
+        using var listed = await service.Service.Admin.GetAsync("/alerts?state=firing&level=critical");
+        Assert.True(listed.IsSuccessStatusCode);
+        output.WriteLine(await listed.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -92,6 +95,8 @@ public sealed class AlertScenarioTests(TestPackages packages)
         Assert.Equal("critical", page.GetProperty("payload").GetProperty("severity").GetString());
         Assert.StartsWith("[CRITICAL] guardrail_rollback", Assert.Single(smtp.Messages).Subject, StringComparison.Ordinal);
         var detail = await service.Service.Services.GetRequiredService<AlertStore>().GetAlertAsync(alert.Id);
+        output.WriteLine(Assert.Single(slack.Requests).Body);
+        output.WriteLine(Assert.Single(pagerDuty.Requests).Body);
         Assert.Equal(["email", "pagerduty", "slack"], detail!.Deliveries.Where(d => d.State == DeliveryState.Sent).Select(d => d.Channel).Order());
     }
 
