@@ -37,28 +37,13 @@ internal static class AlertQuery
         : text.Length > MaxNameLength ? throw Invalid(field, Invariant($"is {text.Length} characters; the limit is {MaxNameLength}"))
         : text;
 
-    public static DateTimeOffset? Time(string? text, string field) =>
-        text is null ? null
-        : OutcomeTimes.TryParse(text, out var value, out var problem) ? value
-        : throw Invalid(field, problem);
+    public static DateTimeOffset? Time(string? text, string field) => QueryParameters.Time(text, field);
 
-    public static void Ordered(DateTimeOffset? from, DateTimeOffset? to)
-    {
-        if (from is { } f && to is { } t && t <= f)
-        {
-            throw Invalid("to", "must be after from");
-        }
-    }
+    public static void Ordered(DateTimeOffset? from, DateTimeOffset? to) => QueryParameters.Ordered(from, to);
 
-    public static long? Before(string? text) =>
-        text is null ? null
-        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id >= 1 ? id
-        : throw Invalid("before", "must be an alert id (a whole number, at least 1): the next_before of the previous page");
+    public static long? Before(string? text) => QueryParameters.Before(text, "an alert");
 
-    public static int PageSize(string? text) =>
-        text is null ? DefaultPageSize
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= AlertStore.MaxPageSize ? size
-        : throw Invalid("page_size", Invariant($"must be a whole number between 1 and {AlertStore.MaxPageSize}"));
+    public static int PageSize(string? text) => QueryParameters.PageSize(text, DefaultPageSize, AlertStore.MaxPageSize);
 
     public static bool Flag(string? text, string field) =>
         text switch
@@ -69,7 +54,7 @@ internal static class AlertQuery
             _ => throw Invalid(field, $"must be true or false; got '{Shown(text)}'"),
         };
 
-    public static InvalidRequestException Invalid(string field, string problem) => new(field, problem, "Invalid query");
+    public static InvalidRequestException Invalid(string field, string problem) => QueryParameters.Invalid(field, problem);
 
     /// <summary>Refuses a field the body does not have, suggesting the one probably meant.</summary>
     public static void OnlyFields(JsonElement body, string[] known)

@@ -28,31 +28,16 @@ internal static class MonitoringQuery
     public static string? Kind(string? text) =>
         text is null || MonitoringRunKinds.All.Contains(text) ? text : throw Invalid("kind", $"must be one of {string.Join(", ", MonitoringRunKinds.All.Order(StringComparer.Ordinal))}");
 
-    public static DateTimeOffset? Time(string? text, string field) =>
-        text is null ? null
-        : OutcomeTimes.TryParse(text, out var value, out var problem) ? value
-        : throw Invalid(field, problem);
+    public static DateTimeOffset? Time(string? text, string field) => QueryParameters.Time(text, field);
 
-    public static void Ordered(DateTimeOffset? from, DateTimeOffset? to)
-    {
-        if (from is { } f && to is { } t && t <= f)
-        {
-            throw Invalid("to", "must be after from");
-        }
-    }
+    public static void Ordered(DateTimeOffset? from, DateTimeOffset? to) => QueryParameters.Ordered(from, to);
 
-    public static long? Before(string? text) =>
-        text is null ? null
-        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id >= 1 ? id
-        : throw Invalid("before", "must be a run id (a whole number, at least 1): the next_before of the previous page");
+    public static long? Before(string? text) => QueryParameters.Before(text, "a run");
 
-    public static int PageSize(string? text) =>
-        text is null ? DefaultPageSize
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MonitoringStore.MaxPageSize ? size
-        : throw Invalid("page_size", string.Create(CultureInfo.InvariantCulture, $"must be a whole number between 1 and {MonitoringStore.MaxPageSize}"));
+    public static int PageSize(string? text) => QueryParameters.PageSize(text, DefaultPageSize, MonitoringStore.MaxPageSize);
 
     public static string Required(string? text, string field, string what) =>
         string.IsNullOrWhiteSpace(text) ? throw Invalid(field, "is required: " + what) : text;
 
-    public static InvalidRequestException Invalid(string field, string problem) => new(field, problem, "Invalid query");
+    public static InvalidRequestException Invalid(string field, string problem) => QueryParameters.Invalid(field, problem);
 }
