@@ -1,11 +1,9 @@
 using LeadScoring.Application.Alerting;
-using LeadScoring.Application.Monitoring;
 using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Server.Alerting.Operations;
 using LeadScoring.Server.Deployments;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage.Deployments;
-using LeadScoring.Storage.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Alerting;
@@ -110,48 +108,4 @@ public sealed partial class AlertEvaluationService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not give the alerting lease up at shutdown")]
     private static partial void LogReleaseFailed(ILogger logger, Exception error);
-}
-
-/// <summary>Wakes the alert evaluation early: a monitoring run was stored on this replica (it is one of the runner's observers).</summary>
-public sealed class AlertEvaluationTrigger : IMonitoringRunObserver, IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    /// <inheritdoc />
-    public void Recorded(MonitoringRunDetail run) => Pulse();
-
-    /// <summary>Asks for an evaluation now.</summary>
-    public void Pulse()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already asked.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Shutting down: nothing left to wake.
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _signal.Dispose();
-
-    /// <summary>Waits for a pulse or <paramref name="interval"/> on <paramref name="time"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(interval, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
-        {
-            await _signal.WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The interval passed.
-        }
-    }
 }

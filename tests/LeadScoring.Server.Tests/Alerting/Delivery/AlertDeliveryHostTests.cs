@@ -1,3 +1,4 @@
+using LeadScoring.Server.Alerting;
 using LeadScoring.Core.Alerting;
 using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Server.Tests.Alerting.Delivery.Support;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Server.Alerting;
 using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Server.Tests.Alerting.Delivery.Support;
 using Microsoft.Extensions.DependencyInjection;

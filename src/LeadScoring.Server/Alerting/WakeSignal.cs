@@ -1,15 +1,18 @@
-namespace LeadScoring.Server.Alerting.Delivery;
+using LeadScoring.Application.Monitoring;
+using LeadScoring.Storage.Monitoring;
+
+namespace LeadScoring.Server.Alerting;
 
 /// <summary>
-/// Wakes the delivery worker at once: the evaluator pulses it after it stores findings that queued deliveries. A
-/// pulse while the worker is busy is remembered, so the next wait returns at once (no lost wake-up).
+/// Wakes a background loop at once instead of at its next interval. A pulse while the loop is busy is remembered, so
+/// its next wait returns at once (no lost wake-up).
 /// </summary>
-public sealed class AlertDeliverySignal
+public abstract class WakeSignal
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource _pulsed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Asks the worker to run a pass now.</summary>
+    /// <summary>Asks the loop to run now.</summary>
     public void Pulse()
     {
         lock (_lock)
@@ -47,4 +50,14 @@ public sealed class AlertDeliverySignal
 
         return true;
     }
+}
+
+/// <summary>Wakes the delivery worker: the evaluator pulses it after it stores findings that queued deliveries.</summary>
+public sealed class AlertDeliverySignal : WakeSignal;
+
+/// <summary>Wakes the alert evaluation: a monitoring run was stored on this replica (it is one of the runner's observers).</summary>
+public sealed class AlertEvaluationTrigger : WakeSignal, IMonitoringRunObserver
+{
+    /// <inheritdoc />
+    public void Recorded(MonitoringRunDetail run) => Pulse();
 }
