@@ -1,4 +1,5 @@
 using LeadScoring.Core.Alerting;
+using LeadScoring.Storage.Alerting;
 
 namespace LeadScoring.Application.Alerting;
 
@@ -191,9 +192,6 @@ public sealed class AlertRuleSettings
 /// <summary>Channels per level ("slack", "email", "pagerduty"); null keeps the default.</summary>
 public sealed class AlertRoutingSettings
 {
-    /// <summary>The channel names.</summary>
-    public static IReadOnlyList<string> Channels { get; } = ["slack", "email", "pagerduty"];
-
     /// <summary>Info: none by default (stored and shown only).</summary>
     public string[]? Info { get; set; }
 
@@ -206,14 +204,14 @@ public sealed class AlertRoutingSettings
     /// <summary>The channels of <paramref name="level"/>.</summary>
     public IReadOnlyList<string> ChannelsOf(AlertLevel level) => level switch
     {
-        AlertLevel.Critical => Critical ?? ["slack", "email", "pagerduty"],
-        AlertLevel.Warning => Warning ?? ["slack"],
+        AlertLevel.Critical => Critical ?? [AlertChannels.Slack, AlertChannels.Email, AlertChannels.PagerDuty],
+        AlertLevel.Warning => Warning ?? [AlertChannels.Slack],
         _ => Info ?? [],
     };
 
     /// <summary>Unknown channel names, each naming its key.</summary>
     public IEnumerable<string> Problems() =>
         new[] { (nameof(Info), Info), (nameof(Warning), Warning), (nameof(Critical), Critical) }
-            .SelectMany(l => (l.Item2 ?? []).Where(c => !Channels.Contains(c))
-                .Select(c => $"{AlertingSettings.SectionName}:Routing:{l.Item1} has unknown channel '{c}' (one of {string.Join(", ", Channels)})"));
+            .SelectMany(l => (l.Item2 ?? []).Where(c => !AlertChannels.All.Contains(c))
+                .Select(c => $"{AlertingSettings.SectionName}:Routing:{l.Item1} has unknown channel '{c}' (one of {string.Join(", ", AlertChannels.All.Order(StringComparer.Ordinal))})"));
 }

@@ -1,3 +1,4 @@
+using LeadScoring.Storage.Alerting;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Server.Alerting.Delivery;
@@ -19,9 +20,9 @@ public sealed class AlertChannelRegistry
         _configured = channels
             .Where(c => c.Name switch
             {
-                AlertChannelNames.Slack => settings.Slack.IsConfigured,
-                AlertChannelNames.Email => settings.Email.IsConfigured,
-                AlertChannelNames.PagerDuty => settings.PagerDuty.IsConfigured,
+                AlertChannels.Slack => settings.Slack.IsConfigured,
+                AlertChannels.Email => settings.Email.IsConfigured,
+                AlertChannels.PagerDuty => settings.PagerDuty.IsConfigured,
                 _ => true,
             })
             .ToDictionary(c => c.Name, StringComparer.Ordinal);

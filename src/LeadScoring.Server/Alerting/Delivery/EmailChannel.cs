@@ -25,7 +25,7 @@ public sealed class EmailChannel : IAlertChannel
     }
 
     /// <inheritdoc />
-    public string Name => AlertChannelNames.Email;
+    public string Name => AlertChannels.Email;
 
     /// <inheritdoc />
     public async Task SendAsync(AlertDelivery delivery, CancellationToken cancellationToken)

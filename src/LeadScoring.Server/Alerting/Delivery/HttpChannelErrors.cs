@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Polly.Timeout;
 
 namespace LeadScoring.Server.Alerting.Delivery;
@@ -8,6 +10,26 @@ namespace LeadScoring.Server.Alerting.Delivery;
 internal static class HttpChannelErrors
 {
     private const int BodyExcerpt = 200;
+
+    /// <summary>
+    /// Posts <paramref name="body"/> as JSON to <paramref name="url"/>; returns when the receiver accepted it (202 only
+    /// when <paramref name="only202"/>, else any 2xx), throws an <see cref="AlertChannelException"/> without secrets otherwise.
+    /// </summary>
+    public static async Task PostAsync(HttpClient client, string channel, Uri url, JsonObject body, bool only202, ChannelSecrets secrets, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.PostAsJsonAsync(url, body, cancellationToken).ConfigureAwait(false);
+            if (!IsAccepted(response.StatusCode, only202))
+            {
+                throw await RefusedAsync(channel, response, secrets, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (Failed(channel, e, secrets) is { } failure && !cancellationToken.IsCancellationRequested)
+        {
+            throw failure;
+        }
+    }
 
     public static async Task<AlertChannelException> RefusedAsync(string channel, HttpResponseMessage response, ChannelSecrets secrets, CancellationToken cancellationToken)
     {

@@ -15,21 +15,5 @@ public interface IAlertChannel
     Task SendAsync(AlertDelivery delivery, CancellationToken cancellationToken);
 }
 
-/// <summary>The names of the channels this server knows.</summary>
-public static class AlertChannelNames
-{
-    /// <summary>A Slack incoming webhook.</summary>
-    public const string Slack = "slack";
-
-    /// <summary>Email over SMTP.</summary>
-    public const string Email = "email";
-
-    /// <summary>PagerDuty's Events API v2.</summary>
-    public const string PagerDuty = "pagerduty";
-
-    /// <summary>Every channel name.</summary>
-    public static IReadOnlyList<string> All { get; } = [Slack, Email, PagerDuty];
-}
-
 /// <summary>A channel refused or could not take a delivery; the message says why and holds no secret.</summary>
 public sealed class AlertChannelException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadScoring.Core.Alerting;
 using LeadScoring.Storage.Alerting;
@@ -31,7 +30,7 @@ public sealed class PagerDutyChannel : IAlertChannel
     }
 
     /// <inheritdoc />
-    public string Name => AlertChannelNames.PagerDuty;
+    public string Name => AlertChannels.PagerDuty;
 
     /// <inheritdoc />
     public async Task SendAsync(AlertDelivery delivery, CancellationToken cancellationToken)
@@ -40,18 +39,7 @@ public sealed class PagerDutyChannel : IAlertChannel
         var routingKey = pagerDuty.RoutingKey ?? throw new AlertChannelException("pagerduty is not configured (LeadScoring:Alerting:Channels:PagerDuty:RoutingKey)");
         var body = PagerDutyPayload.Build(AlertMessage.For(delivery, _options.LinkBaseUrl), routingKey, pagerDuty.Source);
         var client = _clients.CreateClient(HttpClientName);
-        try
-        {
-            using var response = await client.PostAsJsonAsync(new Uri(pagerDuty.EventsUrl), body, cancellationToken).ConfigureAwait(false);
-            if (!HttpChannelErrors.IsAccepted(response.StatusCode, only202: true))
-            {
-                throw await HttpChannelErrors.RefusedAsync(Name, response, _secrets, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (HttpChannelErrors.Failed(Name, e, _secrets) is { } failure && !cancellationToken.IsCancellationRequested)
-        {
-            throw failure;
-        }
+        await HttpChannelErrors.PostAsync(client, Name, new Uri(pagerDuty.EventsUrl), body, only202: true, _secrets, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using LeadScoring.Storage.Alerting;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +24,7 @@ public sealed class SlackChannel : IAlertChannel
     }
 
     /// <inheritdoc />
-    public string Name => AlertChannelNames.Slack;
+    public string Name => AlertChannels.Slack;
 
     /// <inheritdoc />
     public async Task SendAsync(Storage.Alerting.AlertDelivery delivery, CancellationToken cancellationToken)
@@ -32,18 +32,7 @@ public sealed class SlackChannel : IAlertChannel
         var webhook = _options.Slack.WebhookUrl ?? throw new AlertChannelException("slack is not configured (LeadScoring:Alerting:Channels:Slack:WebhookUrl)");
         var body = SlackPayload.Build(AlertMessage.For(delivery, _options.LinkBaseUrl));
         var client = _clients.CreateClient(HttpClientName);
-        try
-        {
-            using var response = await client.PostAsJsonAsync(new Uri(webhook), body, cancellationToken).ConfigureAwait(false);
-            if (!HttpChannelErrors.IsAccepted(response.StatusCode, only202: false))
-            {
-                throw await HttpChannelErrors.RefusedAsync(Name, response, _secrets, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (HttpChannelErrors.Failed(Name, e, _secrets) is { } failure && !cancellationToken.IsCancellationRequested)
-        {
-            throw failure;
-        }
+        await HttpChannelErrors.PostAsync(client, Name, new Uri(webhook), body, only202: false, _secrets, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -1,3 +1,4 @@
+using LeadScoring.Storage.Alerting;
 using LeadScoring.Server.Alerting.Delivery;
 using LeadScoring.Server.Tests.Alerting.Delivery.Support;
 using LeadScoring.Server.Tests.Support;
@@ -16,7 +17,7 @@ public sealed class AlertChannelOptionsTests
         var registry = services.GetRequiredService<AlertChannelRegistry>();
 
         Assert.Empty(registry.Configured);
-        Assert.All(AlertChannelNames.All, name => Assert.False(registry.IsConfigured(name)));
+        Assert.All(AlertChannels.All, name => Assert.False(registry.IsConfigured(name)));
     }
 
     [Fact]
