@@ -28,7 +28,10 @@ internal sealed class AlertService(RunningService service, FakeTimeProvider cloc
     public static async Task<AlertService> StartAsync(string? postgres = null)
     {
         var clock = new FakeTimeProvider(Start);
-        return new AlertService(await RunningService.StartAsync(postgres: postgres, clock: clock), clock);
+        // The tests claim and record deliveries themselves: the service's own delivery worker makes its start-up pass
+        // and then sleeps longer than any test advances the clock, so it never races them for a claim.
+        var settings = new Dictionary<string, string?> { ["LeadScoring:Alerting:Delivery:PollInterval"] = "01:00:00" };
+        return new AlertService(await RunningService.StartAsync(settings, postgres, clock), clock);
     }
 
     public static AlertFinding Finding(string rule, string subject, AlertLevel level, DateTimeOffset at, bool breached = true, string? model = RunningService.ModelName, double psi = 0.31) =>
