@@ -87,6 +87,28 @@ public sealed class HyperparameterSearchTests(SearchFixture search) : IClassFixt
     }
 
     [Fact]
+    public void Only_the_learners_listed_get_trials_and_they_take_turns()
+    {
+        var options = SearchFixture.Options with { Trials = 4, Learners = [LearnerKind.LogisticRegression, LearnerKind.FastTree] };
+
+        var result = HyperparameterSearch.Run(search.Leads, options, new FakeTimeProvider());
+
+        Assert.Equal([LearnerKind.LogisticRegression, LearnerKind.FastTree, LearnerKind.LogisticRegression, LearnerKind.FastTree], result.Trials.Select(t => t.Learner));
+        Assert.Equal([LearnerKind.LogisticRegression, LearnerKind.FastTree], result.BestPerLearner.Select(t => t.Learner));
+    }
+
+    [Fact]
+    public void Trials_serialise_with_the_learners_wire_names_and_only_their_own_settings()
+    {
+        var json = Json(search.Result.Trials);
+
+        Assert.Contains("\"learner\": \"fasttree\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"learner\": \"logistic-regression\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"learner\": \"lightgbm\"", json, StringComparison.Ordinal);
+        Assert.All(search.Result.Trials, t => Assert.Equal(1, new object?[] { t.Parameters.LightGbm, t.Parameters.FastTree, t.Parameters.Logistic }.Count(s => s is not null)));
+    }
+
+    [Fact]
     public void Boosted_trials_record_the_trees_early_stopping_kept()
     {
         var boosted = search.Result.Trials.Where(t => t.Learner != LearnerKind.LogisticRegression).SelectMany(t => t.Parameters.LightGbm is { } l ? t.Folds.Select(f => (f.Trees, Max: l.Iterations)) : t.Folds.Select(f => (f.Trees, Max: t.Parameters.FastTree!.Iterations)));
