@@ -46,8 +46,8 @@ internal static class Pipelines
         });
 
     /// <summary>
-    /// FastTree; with <paramref name="earlyStoppingRounds"/> it stops once the validation loss has got worse that many
-    /// rounds in a row and keeps the best ensemble (a validation set must be given to Fit).
+    /// FastTree; with <paramref name="earlyStoppingRounds"/> it stops once the validation L2 loss has stayed worse than
+    /// its best that many rounds in a row, and keeps the best ensemble (a validation set must be given to Fit).
     /// </summary>
     public static FastTreeBinaryTrainer FastTree(MLContext ml, FastTreeSettings s, int seed, int threads, int earlyStoppingRounds = 0)
     {

@@ -11,7 +11,7 @@ namespace LeadScoring.Modeling.Tuning;
 /// <param name="Threads">Threads of the tree learners (scores are deterministic for a given count).</param>
 /// <param name="Learners">Learners to search (null = LightGBM, FastTree and logistic regression).</param>
 /// <param name="Eta">Successive halving keeps the best 1/Eta of each learner's trials at every rung.</param>
-/// <param name="EarlyStoppingRounds">Boosted learners stop when the validation fold's loss has not improved for this many rounds (LightGBM; FastTree uses its tolerant rule); 0 = off.</param>
+/// <param name="EarlyStoppingRounds">Boosted learners stop when the validation fold's loss (LightGBM: log loss; FastTree: L2) has not improved for this many rounds; fold scores record the trees the model kept; 0 = off.</param>
 /// <param name="MinCategoryCount">Categories rarer than this in a fold's training part share the "other" token.</param>
 /// <param name="Space">Where settings are drawn from (null = <see cref="SearchSpace"/>'s defaults).</param>
 public sealed record HyperparameterSearchOptions(
