@@ -15,15 +15,18 @@ namespace LeadScoring.Modeling.Tuning;
 /// </summary>
 internal sealed class FoldData
 {
-    private FoldData(TimeFold fold, IDataView train, IDataView validation, bool[] validationLabels)
+    private FoldData(TimeFold fold, FeatureEncoder encoder, IDataView train, IDataView validation, bool[] validationLabels)
     {
         Fold = fold;
+        Encoder = encoder;
         Train = train;
         Validation = validation;
         ValidationLabels = validationLabels;
     }
 
     public TimeFold Fold { get; }
+
+    public FeatureEncoder Encoder { get; }
 
     public IDataView Train { get; }
 
@@ -39,6 +42,7 @@ internal sealed class FoldData
         var encoder = new FeatureEncoder(table.Schema, FeatureEncoder.LearnVocabulary(train, minCategoryCount));
         return new FoldData(
             fold,
+            encoder,
             ModelInput.View(ml, ModelInput.FromTable(train, encoder), encoder),
             ModelInput.View(ml, ModelInput.FromTable(validation, encoder), encoder),
             validation.Labels!);

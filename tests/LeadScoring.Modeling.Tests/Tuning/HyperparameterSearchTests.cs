@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeadScoring.Core.Data;
+using LeadScoring.Core.Features;
 using LeadScoring.Modeling.Packaging;
 using LeadScoring.Modeling.Training;
 using LeadScoring.Modeling.Tuning;
@@ -72,6 +73,27 @@ public sealed class HyperparameterSearchTests(SearchFixture search) : IClassFixt
             Assert.Equal(fold.Train.Count, score.TrainRows);
             Assert.Equal(fold.Validation.Count, score.ValidationRows);
         }
+    }
+
+    [Fact]
+    public void A_folds_category_vocabulary_comes_from_its_training_rows_only()
+    {
+        // A lead source that only ever appears in the latest block must be "other" to every fold's encoder.
+        var sources = (CategoricalColumn)search.Leads.Columns[0];
+        var latest = search.Result.LatestFold;
+        var values = sources.Values.ToArray();
+        foreach (var row in latest.Validation)
+        {
+            values[row] = "brand_new_channel";
+        }
+
+        var columns = search.Leads.Columns.Select((c, i) => i == 0 ? new CategoricalColumn(sources.Spec, values) : c).ToList();
+        var table = new LeadTable(search.Leads.Schema, columns, search.Leads.Ids, search.Leads.Timestamps, search.Leads.Labels, search.Leads.Revenue);
+
+        var data = FoldData.Encode(table, latest, minCategoryCount: 5, seed: 1);
+
+        Assert.DoesNotContain("brand_new_channel", data.Encoder.Vocabulary["lead_source"]);
+        Assert.Contains("brand_new_channel", FeatureEncoder.LearnVocabulary(table)["lead_source"]);
     }
 
     [Fact]
