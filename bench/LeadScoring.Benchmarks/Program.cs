@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using LeadScoring.Benchmarks.Monitoring;
 using LeadScoring.Benchmarks.Serving;
 using LeadScoring.Benchmarks.Statistics;
+using LeadScoring.Benchmarks.Training;
 
 if (args.Length > 0 && args[0] == AaSimulationCommand.Name)
 {
@@ -19,6 +20,12 @@ if (args.Length > 0 && args[0] == FaultyChallengerHost.Name)
 if (args.Length > 0 && args[0] == MonitoringRunCommand.Name)
 {
     await MonitoringRunCommand.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == SearchCommand.Name)
+{
+    SearchCommand.Run(args[1..]);
     return;
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LeadScoring.Core.Schema;
 using LeadScoring.Core.Statistics;
 using LeadScoring.Modeling.Training;
@@ -34,15 +35,56 @@ public sealed record ModelMetadata(
     IReadOnlyDictionary<string, string> Files);
 
 /// <summary>Settings a model was trained with.</summary>
+/// <param name="Learner">The learner's wire name: "lightgbm", "fasttree" or "logistic-regression".</param>
+/// <param name="LightGbm">LightGBM settings, for a LightGBM model (null for other learners).</param>
+/// <param name="Seed">The training seed.</param>
+/// <param name="TestFraction">The held-out share when the trainer made the split.</param>
+/// <param name="Calibration">The calibration method ("platt").</param>
+/// <param name="CalibrationFolds">Folds of the out-of-fold calibration scores.</param>
+/// <param name="MinCategoryCount">Categories rarer than this share the "other" token.</param>
+/// <param name="Threads">Learner threads.</param>
+/// <param name="FastTree">FastTree settings, for a FastTree model (absent otherwise, and in packages older than the learner choice).</param>
+/// <param name="Logistic">Logistic-regression settings, for a logistic-regression model.</param>
+/// <param name="Search">The hyper-parameter search that chose these settings, when one did.</param>
 public sealed record TrainingParameters(
     string Learner,
-    LightGbmSettings LightGbm,
+    LightGbmSettings? LightGbm,
     int Seed,
     double TestFraction,
     string Calibration,
     int CalibrationFolds,
     int MinCategoryCount,
-    int Threads);
+    int Threads,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FastTreeSettings? FastTree = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LogisticSettings? Logistic = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SearchSummary? Search = null);
+
+/// <summary>What a hyper-parameter search tried and what it chose (the trials themselves are kept with the run).</summary>
+/// <param name="Strategy">How the search worked, e.g. "random search, successive halving (eta 3) over expanding time folds".</param>
+/// <param name="Seed">The search's seed.</param>
+/// <param name="Folds">Time-series folds.</param>
+/// <param name="Trials">Trials started.</param>
+/// <param name="Completed">Trials evaluated on every fold.</param>
+/// <param name="Pruned">Trials dropped by successive halving.</param>
+/// <param name="Failed">Trials whose training failed.</param>
+/// <param name="Stopped">Trials cut short by the wall-time budget.</param>
+/// <param name="Learners">The learners searched, by wire name.</param>
+/// <param name="WinnerTrial">The chosen trial's number.</param>
+/// <param name="WinnerMeanAuc">The chosen trial's mean ROC AUC over the folds.</param>
+/// <param name="WinnerLatestFoldAuc">The chosen trial's ROC AUC on the latest fold (what chose it among the learners).</param>
+public sealed record SearchSummary(
+    string Strategy,
+    int Seed,
+    int Folds,
+    int Trials,
+    int Completed,
+    int Pruned,
+    int Failed,
+    int Stopped,
+    IReadOnlyList<string> Learners,
+    int WinnerTrial,
+    double WinnerMeanAuc,
+    double WinnerLatestFoldAuc);
 
 /// <summary>Held-out quality of a model.</summary>
 /// <param name="Auc">ROC AUC.</param>

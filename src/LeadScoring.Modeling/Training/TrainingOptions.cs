@@ -41,23 +41,35 @@ public sealed record LightGbmSettings(
     }
 }
 
-/// <summary>How to train: split, calibration, encoding and learner settings.</summary>
-/// <param name="Seed">Seeds the split, the folds and LightGBM: same data and options give the same model.</param>
-/// <param name="TestFraction">Share of rows held out for the reported metrics.</param>
+/// <summary>How to train: split, calibration, encoding, the learner and its settings.</summary>
+/// <param name="Seed">Seeds the split, the folds and the learner: same data and options give the same model.</param>
+/// <param name="TestFraction">Share of rows held out for the reported metrics (when the trainer makes the split).</param>
 /// <param name="CalibrationFolds">Folds for the out-of-fold scores that fit the Platt calibrator and pick the threshold.</param>
 /// <param name="MinCategoryCount">Categories rarer than this in training share the "other" token.</param>
-/// <param name="LightGbm">Learner settings.</param>
-/// <param name="Threads">LightGBM threads (results are deterministic for a given count).</param>
+/// <param name="LightGbm">LightGBM settings (used when <paramref name="Learner"/> is LightGBM).</param>
+/// <param name="Threads">Threads of the tree learners (results are deterministic for a given count).</param>
+/// <param name="Learner">Which learner to train; LightGBM by default.</param>
+/// <param name="FastTree">FastTree settings (used when <paramref name="Learner"/> is FastTree).</param>
+/// <param name="Logistic">Logistic-regression settings (used when <paramref name="Learner"/> is logistic regression).</param>
 public sealed record TrainingOptions(
     int Seed = 42,
     double TestFraction = 0.2,
     int CalibrationFolds = 5,
     int MinCategoryCount = Core.Features.FeatureEncoder.DefaultMinCategoryCount,
     LightGbmSettings? LightGbm = null,
-    int Threads = 2)
+    int Threads = 2,
+    LearnerKind Learner = LearnerKind.LightGbm,
+    FastTreeSettings? FastTree = null,
+    LogisticSettings? Logistic = null)
 {
-    /// <summary>Learner settings, defaults when not given.</summary>
-    public LightGbmSettings Learner => LightGbm ?? new LightGbmSettings();
+    /// <summary>LightGBM settings, defaults when not given.</summary>
+    public LightGbmSettings LightGbmOrDefault => LightGbm ?? new LightGbmSettings();
+
+    /// <summary>FastTree settings, defaults when not given.</summary>
+    public FastTreeSettings FastTreeOrDefault => FastTree ?? new FastTreeSettings();
+
+    /// <summary>Logistic-regression settings, defaults when not given.</summary>
+    public LogisticSettings LogisticOrDefault => Logistic ?? new LogisticSettings();
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
@@ -66,6 +78,9 @@ public sealed record TrainingOptions(
         LightGbmSettings.Require(CalibrationFolds >= 2, nameof(CalibrationFolds), CalibrationFolds, "at least 2");
         LightGbmSettings.Require(MinCategoryCount >= 1, nameof(MinCategoryCount), MinCategoryCount, "at least 1");
         LightGbmSettings.Require(Threads >= 1, nameof(Threads), Threads, "at least 1");
-        Learner.Validate();
+        LightGbmSettings.Require(Enum.IsDefined(Learner), nameof(Learner), Learner, "lightgbm, fasttree or logistic-regression");
+        LightGbmOrDefault.Validate();
+        FastTreeOrDefault.Validate();
+        LogisticOrDefault.Validate();
     }
 }
