@@ -1,6 +1,7 @@
 using LeadScoring.Application.Deployments;
 using LeadScoring.Application.Monitoring;
 using LeadScoring.Application.Registration;
+using LeadScoring.Application.Retraining;
 using LeadScoring.Application.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,11 @@ public static class ApplicationServices
         // Needs a Storage.Monitoring.MonitoringStore too; takes MonitoringRunSettings when the host registers them (defaults otherwise).
         services.TryAddSingleton<MonitoringRunner>();
         services.TryAddSingleton<IScheduledMonitoring>(sp => sp.GetRequiredService<MonitoringRunner>());
+        // Retraining needs a Storage.Retraining.RetrainingStore, the monitoring and alert stores (triggers); the server gives it a low-priority compute.
+        services.TryAddSingleton<IBackgroundCompute, ThreadPoolCompute>();
+        services.TryAddSingleton<RetrainingRunner>();
+        services.TryAddSingleton<RetrainingPromotion>();
+        services.TryAddSingleton<RetrainingUseCases>();
         return services;
     }
 }

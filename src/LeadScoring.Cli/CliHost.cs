@@ -59,6 +59,8 @@ internal static class CliHost
         services.AddSingleton(sp => FeedbackReaderFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Deployments.DeploymentStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Storage.Alerting.AlertStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Retraining.RetrainingStoreFactory.Create(Existing(sp.GetRequiredService<IOptions<StorageOptions>>().Value, access), sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<Application.Retraining.RetrainingSettings>().Bind(configuration.GetSection(Application.Retraining.RetrainingSettings.SectionName));
         services.AddLeadScoringApplication();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -46,6 +46,7 @@ public static class LeadScoreCli
             OutcomesCommand.Create(),
             DeployCommand.Create(),
             AlertsCommand.Create(),
+            RetrainCommand.Create(),
         };
         AppendExitCodes(root);
         return root;

@@ -15,6 +15,7 @@ using LeadScoring.Server.Monitoring.Scheduling;
 using LeadScoring.Server.Predictions;
 using LeadScoring.Server.Outcomes;
 using LeadScoring.Server.Registry;
+using LeadScoring.Server.Retraining;
 using LeadScoring.Server.Scoring;
 using LeadScoring.Server.Serving;
 using LeadScoring.Storage;
@@ -88,6 +89,7 @@ public static class LeadScoringHost
         services.AddMonitoring();
         builder.AddMonitoringSchedules();
         services.AddAlerting();
+        services.AddRetraining();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemExceptionHandler.DescribeUnsupportedMediaType);
 
@@ -139,6 +141,7 @@ public static class LeadScoringHost
         app.MapDeployments();
         app.MapMonitoring();
         app.MapAlerts();
+        app.MapRetraining();
         app.MapLeadScoringMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });

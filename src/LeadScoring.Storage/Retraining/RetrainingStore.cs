@@ -149,6 +149,26 @@ public sealed class RetrainingStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Gives <paramref name="worker"/> run <paramref name="id"/> (Queued, or working with a free or expired claim) until
+    /// now + <paramref name="lease"/>: a process that queued a run to work on it itself (the CLI with a data file) takes
+    /// that run, not the oldest. Null when the run is not claimable (another worker has it, or it moved on).
+    /// </summary>
+    public async Task<RetrainingRun?> ClaimAsync(long id, string worker, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        RetrainingValidation.ValidateName(worker, nameof(worker));
+        RetrainingValidation.ValidateLease(lease);
+        return await WriteAsync<RetrainingRun?>(
+            async (session, ct) =>
+            {
+                var now = _store.Database.Now();
+                return await _statements.ClaimAsync(session, id, worker, now, now + lease, ct).ConfigureAwait(false) == 1
+                    ? await RequireAsync(session, id, lockRow: false, ct).ConfigureAwait(false)
+                    : null;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Extends <paramref name="worker"/>'s claim on a Queued or working run to now + <paramref name="lease"/>. True
     /// while the worker is the claim's holder (an expired claim nobody took over is revived); false when another
     /// worker took it, the run left its working statuses (cancelled, say) or does not exist: the worker should stop.

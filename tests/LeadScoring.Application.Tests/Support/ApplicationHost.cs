@@ -32,6 +32,8 @@ public sealed class ApplicationHost : IAsyncDisposable
         services.AddSingleton(sp => OutcomeStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => FeedbackReaderFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => MonitoringStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Retraining.RetrainingStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Storage.Alerting.AlertStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddLeadScoringApplication();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

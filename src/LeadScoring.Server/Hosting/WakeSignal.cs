@@ -1,7 +1,4 @@
-using LeadScoring.Application.Monitoring;
-using LeadScoring.Storage.Monitoring;
-
-namespace LeadScoring.Server.Alerting;
+namespace LeadScoring.Server.Hosting;
 
 /// <summary>
 /// Wakes a background loop at once instead of at its next interval. A pulse while the loop is busy is remembered, so
@@ -50,14 +47,4 @@ public abstract class WakeSignal
 
         return true;
     }
-}
-
-/// <summary>Wakes the delivery worker: the evaluator pulses it after it stores findings that queued deliveries.</summary>
-public sealed class AlertDeliverySignal : WakeSignal;
-
-/// <summary>Wakes the alert evaluation: a monitoring run was stored on this replica (it is one of the runner's observers).</summary>
-public sealed class AlertEvaluationTrigger : WakeSignal, IMonitoringRunObserver
-{
-    /// <inheritdoc />
-    public void Recorded(MonitoringRunDetail run) => Pulse();
 }

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using LeadScoring.Modeling.Training;
+using LeadScoring.Modeling.Tuning;
+using LeadScoring.Storage.Retraining;
+
+namespace LeadScoring.Application.Retraining;
+
+/// <summary>
+/// Follows a search as it runs: every finished fold evaluation adds to its trial's scores, and the trials that changed
+/// since the last look are handed out as stored rows (status "running" until the search ends and says how each
+/// ended). Reported on the searching thread, read from the run's async loop: guarded by a lock.
+/// </summary>
+internal sealed class TrialProgress(long runId, IProgress<string>? lines) : IProgress<SearchProgress>
+{
+    /// <summary>A trial's stored status while the search still works on it.</summary>
+    public const string Running = "running";
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, (TrialParameters Parameters, List<FoldScore> Folds, TimeSpan Started)> _trials = [];
+    private readonly HashSet<int> _changed = [];
+
+    /// <inheritdoc />
+    public void Report(SearchProgress value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_lock)
+        {
+            if (!_trials.TryGetValue(value.Trial, out var trial))
+            {
+                trial = (value.Parameters, [], value.Elapsed);
+                _trials[value.Trial] = trial;
+            }
+
+            trial.Folds.Add(value.Score);
+            _changed.Add(value.Trial);
+        }
+
+        lines?.Report(value.ToString());
+    }
+
+    /// <summary>The trials that changed since the last call, as stored rows.</summary>
+    public IReadOnlyList<RetrainingTrial> TakeChanged()
+    {
+        lock (_lock)
+        {
+            var rows = _changed.Order().Select(n =>
+            {
+                var (parameters, folds, _) = _trials[n];
+                return new RetrainingTrial(
+                    runId,
+                    n,
+                    LearnerNames.Name(parameters.Learner),
+                    JsonSerializer.Serialize(parameters, RetrainingJson.Options),
+                    JsonSerializer.Serialize(folds, RetrainingJson.Options),
+                    folds.Average(f => f.Auc),
+                    null,
+                    Running,
+                    null,
+                    0);
+            }).ToList();
+            _changed.Clear();
+            return rows;
+        }
+    }
+
+    /// <summary>For logs: how many trials have been scored on at least one fold.</summary>
+    public override string ToString()
+    {
+        lock (_lock)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{_trials.Count} trials scored so far");
+        }
+    }
+}
