@@ -25,12 +25,13 @@ internal static class RetrainCommand
         var trials = CliOptions.OptionalInt("--trials", "Search trials (1 to 1000; default: configured, 50)", 1, 1_000);
         var data = new Option<string?>("--data") { Description = "Train on this file (.csv or .parquet) here, instead of queueing a run on the logs for the service" };
         var schema = new Option<string?>("--schema") { Description = "The data file's schema (JSON); default: the Production model's" };
+        var queue = new Option<bool>("--queue") { Description = "With --data: queue the run for the service's worker (low priority, beside scoring) instead of working it here; the file must be readable by the service" };
         var watch = new Option<bool>("--watch") { Description = "Follow the run: each step and search trial as it happens, until it ends or waits on its promotion path" };
         var json = new Option<bool>("--json") { Description = "Print the run as JSON (the API's document) when done" };
         var store = StoreOptions.Create();
         var command = new Command("retrain", "Retrain a model: search, gate against Production, and send a passing candidate to Staging (then shadow, canary, approval)")
         {
-            model, reason, seed, trials, data, schema, watch, json,
+            model, reason, seed, trials, data, schema, queue, watch, json,
             List(), Show(), Watch(), Approve(), Cancel(),
         };
         store.AddTo(command);
@@ -40,6 +41,11 @@ internal static class RetrainCommand
             if (result.GetValue(schema) is not null && dataFile is null)
             {
                 throw new InvalidInputException("--schema goes with --data: the logs are read with the Production model's schema");
+            }
+
+            if (result.GetValue(queue) && dataFile is null)
+            {
+                throw new InvalidInputException("--queue goes with --data: a run on the logs is always queued for the service");
             }
 
             if (dataFile is not null && !File.Exists(dataFile))
@@ -59,7 +65,7 @@ internal static class RetrainCommand
                 result.GetValue(schema) is { } s ? Path.GetFullPath(s) : null);
             var run = await services.GetRequiredService<RetrainingUseCases>().RequestAsync(request, settings, cancellationToken).ConfigureAwait(false);
             await stderr.WriteLineAsync($"retrain: run {run.Id} of {run.ModelName} queued").ConfigureAwait(false);
-            if (dataFile is not null)
+            if (dataFile is not null && !result.GetValue(queue))
             {
                 run = await WorkHereAsync(services, run, settings, stderr, cancellationToken).ConfigureAwait(false);
             }
