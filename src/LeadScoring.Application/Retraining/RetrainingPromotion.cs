@@ -67,7 +67,7 @@ public sealed class RetrainingPromotion(
             return await AdvanceAsync(run, RetrainingStatus.Promoted, Text($"{run.ModelName} v{candidate} is the first Production version"), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        if (await deployments.GetActiveAsync(run.ModelName, cancellationToken).ConfigureAwait(false) is { } busy)
+        if (await deployments.GetActiveAsync(run.ModelName, cancellationToken).ConfigureAwait(false) is not null)
         {
             // Another experiment is running on the model: the candidate waits its turn (checked again next time).
             return run;
@@ -100,18 +100,35 @@ public sealed class RetrainingPromotion(
             return await AdvanceAsync(run, RetrainingStatus.Rejected, "the shadow analysis stopped the candidate: " + recommendation.Reason, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        // The shadow served no client; ending it and starting the canary is one step of the run.
-        await deploymentUseCases.AbortAsync(shadow.Id, RetrainingRunner.Actor, Text($"retraining run {run.Id}: shadow done ({recommendation.Name}), moving to canary"), cancellationToken).ConfigureAwait(false);
+        // Decided: the step is recorded first (on the shadow deployment), so a crash before the canary starts resumes it.
+        run = await AdvanceAsync(run, RetrainingStatus.Canary, Text($"shadow deployment {shadow.Id} ran {(time.GetUtcNow() - shadow.CreatedAt).TotalDays:0.#} days ({recommendation.Name}: {recommendation.Reason}); starting the canary"), shadow.Id, cancellationToken).ConfigureAwait(false);
+        return await FollowCanaryAsync(run, settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The shadow served no client: it ends and the canary starts, and the run follows the canary from then on.
+    private async Task<RetrainingRun> StartCanaryAsync(RetrainingRun run, Deployment shadow, CancellationToken cancellationToken)
+    {
+        if (shadow.State == DeploymentState.Active)
+        {
+            await deploymentUseCases.AbortAsync(shadow.Id, RetrainingRunner.Actor, Text($"retraining run {run.Id}: shadow done, moving to canary"), cancellationToken).ConfigureAwait(false);
+        }
+
         var canary = await deploymentUseCases.StartAsync(
-            new StartDeploymentRequest(run.ModelName, shadow.ChallengerVersion, DeploymentMode.Canary, RetrainingRunner.Actor, Reason: Text($"retraining run {run.Id}: canary after {settings.ShadowDuration.TotalDays:0.##} days in shadow")),
+            new StartDeploymentRequest(run.ModelName, shadow.ChallengerVersion, DeploymentMode.Canary, RetrainingRunner.Actor, Reason: Text($"retraining run {run.Id}: canary after its shadow deployment {shadow.Id}")),
             cancellationToken).ConfigureAwait(false);
         var steps = string.Join(" → ", canary.Steps.Select(s => s.Share.ToString("0%", CultureInfo.InvariantCulture)));
-        return await AdvanceAsync(run, RetrainingStatus.Canary, Text($"shadow deployment {shadow.Id} ended after {(time.GetUtcNow() - shadow.CreatedAt).TotalDays:0.#} days ({recommendation.Name}: {recommendation.Reason}); canary deployment {canary.Id} started ({steps})"), canary.Id, cancellationToken).ConfigureAwait(false);
+        return await AdvanceAsync(run, RetrainingStatus.Canary, Text($"shadow deployment {shadow.Id} ended; canary deployment {canary.Id} started ({steps})"), canary.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RetrainingRun> FollowCanaryAsync(RetrainingRun run, RetrainingPromotionSettings settings, CancellationToken cancellationToken)
     {
         var canary = await RequireDeploymentAsync(run, cancellationToken).ConfigureAwait(false);
+        if (canary.Mode == DeploymentMode.Shadow && canary.State is DeploymentState.Active or DeploymentState.Aborted)
+        {
+            // The move from shadow to canary was decided but not finished (or this is its first look).
+            return await StartCanaryAsync(run, canary, cancellationToken).ConfigureAwait(false);
+        }
+
         if (canary.State != DeploymentState.Active)
         {
             return await EndedAsync(run, canary, cancellationToken).ConfigureAwait(false);

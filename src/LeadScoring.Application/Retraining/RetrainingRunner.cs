@@ -91,7 +91,8 @@ public sealed class RetrainingRunner(
 
         // Train from the snapshot as written, not from the rows in memory: what is kept is what was trained on.
         Directory.CreateDirectory(snapshotDirectory);
-        var written = TrainingSnapshot.Write(loaded.Table!, snapshotDirectory, string.Create(CultureInfo.InvariantCulture, $"run-{run.Id}"));
+        // A run restarted after its worker died writes a snapshot of its own: the data may have moved on meanwhile.
+        var written = TrainingSnapshot.Write(loaded.Table!, snapshotDirectory, string.Create(CultureInfo.InvariantCulture, $"run-{run.Id}-{time.GetUtcNow():yyyyMMddTHHmmssfff}"));
         var table = TrainingSnapshot.Read(written.Path, loaded.Table!.Schema, written.Sha256);
         var data = loaded.Document! with { SnapshotFile = written.Path, Sha256 = written.Sha256, Bytes = written.Bytes };
 
