@@ -82,7 +82,7 @@ internal static class RetrainText
         var bestText = best.ValueKind == JsonValueKind.Object
             ? Invariant($"; best trial {Num(best, "number")} {Str(best, "learner")}: mean ROC AUC {Str(best, "mean_auc")}, latest fold {Str(best, "latest_fold_auc")}")
             : "";
-        return Invariant($"{Num(search, "trials")} trials ({Num(search, "completed")} completed, {Num(search, "pruned")} pruned, {Num(search, "failed")} failed) in {Str(search, "elapsed_seconds")} s{bestText}");
+        return Invariant($"{Num(search, "trials")} trials ({Num(search, "completed")} completed, {Num(search, "pruned")} pruned, {Num(search, "failed")} failed) in {Seconds(search, "elapsed_seconds")} s{bestText}");
     }
 
     private static string Str(JsonElement e, string name) =>
@@ -94,6 +94,9 @@ internal static class RetrainText
             JsonValueKind.False => "false",
             _ => "-",
         } : "-";
+
+    private static string Seconds(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
     private static string Num(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("#,0", CultureInfo.InvariantCulture) : "-";
