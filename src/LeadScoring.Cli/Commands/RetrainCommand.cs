@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using LeadScoring.Application.Retraining;
 using LeadScoring.Storage.Retraining;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +18,12 @@ internal static class RetrainCommand
     /// <summary>How often --watch reads the run.</summary>
     private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>The served model's configuration key (env LEADSCORING_MODEL): the model the server retrains by default too.</summary>
+    private const string ServedModelKey = "LeadScoring:Serving:ModelName";
+
     public static Command Create()
     {
-        var model = AlertsCommand.NameOption("--model", "The model to retrain (default: lead-scoring, the served one)");
+        var model = AlertsCommand.NameOption("--model", $"The model to retrain (default: the served one, env {Application.Configuration.EnvironmentVariables.ModelName}, else lead-scoring)");
         var reason = new Option<string?>("--reason") { Description = "Why, recorded on the run" };
         var seed = CliOptions.OptionalInt("--seed", "A seed of the run's own (default: configured, 42)", int.MinValue, int.MaxValue);
         var trials = CliOptions.OptionalInt("--trials", "Search trials (1 to 1000; default: configured, 50)", 1, 1_000);
@@ -53,10 +57,16 @@ internal static class RetrainCommand
                 throw new InvalidInputException($"--data '{dataFile}' does not exist");
             }
 
+            // A broken schema is the user's to fix (exit 1), not a run to record as failed.
+            if (result.GetValue(schema) is { } schemaFile)
+            {
+                SchemaFiles.Load(schemaFile);
+            }
+
             await using var services = CliHost.Build(result, store);
             var settings = services.GetRequiredService<IOptions<RetrainingSettings>>().Value;
             var request = new RetrainingRequest(
-                result.GetValue(model) ?? "lead-scoring",
+                result.GetValue(model) ?? services.GetRequiredService<IConfiguration>()[ServedModelKey] ?? "lead-scoring",
                 StoreOptions.Actor,
                 result.GetValue(reason),
                 result.GetValue(seed),
@@ -68,6 +78,10 @@ internal static class RetrainCommand
             if (dataFile is not null && !result.GetValue(queue))
             {
                 run = await WorkHereAsync(services, run, settings, stderr, cancellationToken).ConfigureAwait(false);
+                if (run.Status == RetrainingStatus.Staged)
+                {
+                    await stderr.WriteLineAsync($"retrain: the service takes v{run.CandidateVersion} on from here (shadow, canary, approval; a first model straight to Production); follow it with `leadscore retrain watch {run.Id}`").ConfigureAwait(false);
+                }
             }
             else if (result.GetValue(watch))
             {
@@ -86,8 +100,23 @@ internal static class RetrainCommand
     private static Command List()
     {
         var model = AlertsCommand.NameOption("--model", "Only this model's runs");
-        var status = new Option<string?>("--status") { Description = "Only runs in this status (" + string.Join(", ", RetrainingNames.StatusNames) + ")" };
-        status.AcceptOnlyFromAmong([.. RetrainingNames.StatusNames]);
+        var status = new Option<RetrainingStatus?>("--status") { Description = "Only runs in this status (" + string.Join(", ", RetrainingNames.StatusNames) + ")" };
+        status.CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 0 ? null : r.Tokens[0].Value;
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (RetrainingNames.TryParseStatus(text, out var parsed))
+            {
+                return parsed;
+            }
+
+            r.AddError($"--status must be one of {string.Join(", ", RetrainingNames.StatusNames)}; got '{text}'");
+            return null;
+        };
         var limit = CliOptions.Int("--limit", $"How many runs to show, newest first (1 to {RetrainingStore.MaxPageSize})", 1, RetrainingStore.MaxPageSize, 20);
         var json = new Option<bool>("--json") { Description = "Print the page as JSON (the API's document)" };
         var store = StoreOptions.Create();
@@ -96,8 +125,7 @@ internal static class RetrainCommand
         command.SetAction((result, cancellationToken) => Run(result, async (stdout, _) =>
         {
             await using var services = CliHost.Build(result, store, StoreAccess.ReadOnly);
-            RetrainingStatus? filter = result.GetValue(status) is { } text && RetrainingNames.TryParseStatus(text, out var parsed) ? parsed : null;
-            var page = await services.GetRequiredService<RetrainingUseCases>().ListAsync(new RetrainingQuery(result.GetValue(model), filter, PageSize: result.GetValue(limit)), cancellationToken).ConfigureAwait(false);
+            var page = await services.GetRequiredService<RetrainingUseCases>().ListAsync(new RetrainingQuery(result.GetValue(model), result.GetValue(status), PageSize: result.GetValue(limit)), cancellationToken).ConfigureAwait(false);
             var document = RetrainingPageDocument.Of(page);
             await stdout.WriteAsync(result.GetValue(json) ? ToJson(document) : RetrainText.List(document)).ConfigureAwait(false);
             return ExitCodes.Ok;
@@ -166,10 +194,22 @@ internal static class RetrainCommand
         var claimed = await store.ClaimAsync(run.Id, worker, lease, cancellationToken).ConfigureAwait(false)
             ?? throw new RetrainingStateException($"run {run.Id} was taken by another worker (the service's) before this one could start it; follow it with `leadscore retrain watch {run.Id}`");
         var directory = settings.SnapshotDirectory ?? Path.Combine(services.GetRequiredService<IOptions<Storage.StorageOptions>>().Value.DataDirectory, "retraining");
-        return await services.GetRequiredService<RetrainingRunner>().RunAsync(claimed, worker, lease, directory, new LineProgress(stderr), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await services.GetRequiredService<RetrainingRunner>().RunAsync(claimed, worker, lease, directory, new LineProgress(stderr), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted (Ctrl+C): nobody else can work a run on this machine's file, and left unfinished it would
+            // block every later run of the model, so it ends here as cancelled.
+            await store.AdvanceAsync(run.Id, new RetrainingRunUpdate(RetrainingStatus.Cancelled, "interrupted at the terminal"), worker, "interrupted at the terminal", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await stderr.WriteLineAsync($"retrain: run {run.Id} cancelled (interrupted)").ConfigureAwait(false);
+            throw;
+        }
     }
 
-    // Reads the run every second and prints what is new: steps, then trials; stops when it ends or waits online.
+    // Reads the run every second and prints what is new: steps, then trials; stops when it ends or its worker is done
+    // and it waits on its promotion path (staged, shadow, canary, approval: days, not seconds).
     private static async Task<RetrainingRun> FollowAsync(IServiceProvider services, long id, TextWriter stderr, CancellationToken cancellationToken)
     {
         var retraining = services.GetRequiredService<RetrainingUseCases>();
@@ -191,7 +231,7 @@ internal static class RetrainCommand
 
             events = detail.Events.Count;
             trials = detail.Trials.Count;
-            if (RetrainingNames.IsTerminal(detail.Run.Status) || detail.Run.Status is RetrainingStatus.Shadow or RetrainingStatus.Canary or RetrainingStatus.AwaitingApproval)
+            if (RetrainingNames.IsTerminal(detail.Run.Status) || detail.Run.Status is RetrainingStatus.Staged or RetrainingStatus.Shadow or RetrainingStatus.Canary or RetrainingStatus.AwaitingApproval)
             {
                 return detail.Run;
             }
@@ -216,6 +256,11 @@ internal static class RetrainCommand
         try
         {
             return await body(stdout, stderr).ConfigureAwait(false);
+        }
+        catch (RetrainingConflictException e) when (e.ActiveRunId is { } active)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}; see it with `leadscore retrain show {active}`, or stop it with `leadscore retrain cancel {active}`").ConfigureAwait(false);
+            return ExitCodes.Refused;
         }
         catch (Exception e) when (e is RetrainingConflictException or RetrainingNotFoundException or RetrainingStateException or Storage.Deployments.DeploymentConflictException)
         {

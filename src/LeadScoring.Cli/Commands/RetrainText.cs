@@ -60,11 +60,11 @@ internal static class RetrainText
         }
 
         text.AppendLine(Invariant($"  candidate  {(r.CandidateVersion is { } v ? "v" + v : "-")}{(r.DeploymentId is { } d ? $" (deployment {d})" : "")}"));
-        text.AppendLine(Invariant($"  status     {r.StatusDetail ?? "-"}"));
+        text.AppendLine(Invariant($"  status     {WithoutGate(r.StatusDetail, r.Gate) ?? "-"}"));
         text.AppendLine(Invariant($"steps ({detail.Events.Count})"));
         foreach (var e in detail.Events)
         {
-            text.AppendLine(Invariant($"  {e.At:yyyy-MM-dd HH:mm:ss}Z  {e.Step,-17}  {e.Actor,-12}  {e.Detail}"));
+            text.AppendLine(Invariant($"  {e.At:yyyy-MM-dd HH:mm:ss}Z  {e.Step,-17}  {e.Actor,-12}  {Cut(WithoutGate(e.Detail, r.Gate), 160)}"));
         }
 
         text.AppendLine(Invariant($"trials ({detail.Trials.Count}): {detail.Trials.Count(t => t.Status == "completed")} completed, {detail.Trials.Count(t => t.Status.StartsWith("pruned", StringComparison.Ordinal))} pruned, {detail.Trials.Count(t => t.Status == "failed")} failed"));
@@ -82,8 +82,14 @@ internal static class RetrainText
         var bestText = best.ValueKind == JsonValueKind.Object
             ? Invariant($"; best trial {Num(best, "number")} {Str(best, "learner")}: mean ROC AUC {Str(best, "mean_auc")}, latest fold {Str(best, "latest_fold_auc")}")
             : "";
-        return Invariant($"{Num(search, "trials")} trials ({Num(search, "completed")} completed, {Num(search, "pruned")} pruned, {Num(search, "failed")} failed) in {Str(search, "elapsed_seconds")} s{bestText}");
+        return Invariant($"{Num(search, "trials")} trials ({Num(search, "completed")} completed, {Num(search, "pruned")} pruned, {Num(search, "failed")} failed) in {Seconds(search, "elapsed_seconds")} s{bestText}");
     }
+
+    // The gate's summary is printed once, reason by reason, under "gate"; the status and steps that repeat it point there.
+    private static string? WithoutGate(string? detail, JsonElement? gate) =>
+        detail is not null && gate is { } g && g.TryGetProperty("summary", out var summary) && summary.GetString() is { Length: > 0 } text && detail.Contains(text, StringComparison.Ordinal)
+            ? detail.Replace(text, "the gate's reasons above", StringComparison.Ordinal)
+            : detail;
 
     private static string Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) ? v.ValueKind switch
@@ -94,6 +100,9 @@ internal static class RetrainText
             JsonValueKind.False => "false",
             _ => "-",
         } : "-";
+
+    private static string Seconds(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
     private static string Num(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("#,0", CultureInfo.InvariantCulture) : "-";

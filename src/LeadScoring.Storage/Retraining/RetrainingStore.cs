@@ -161,9 +161,20 @@ public sealed class RetrainingStore : IAsyncDisposable
             async (session, ct) =>
             {
                 var now = _store.Database.Now();
-                return await _statements.ClaimAsync(session, id, worker, now, now + lease, ct).ConfigureAwait(false) == 1
-                    ? await RequireAsync(session, id, lockRow: false, ct).ConfigureAwait(false)
-                    : null;
+                var before = await _statements.ReadAsync(session, id, lockRow: true, ct).ConfigureAwait(false);
+                if (before is null || await _statements.ClaimAsync(session, id, worker, now, now + lease, ct).ConfigureAwait(false) != 1)
+                {
+                    return null;
+                }
+
+                // Taking over an expired claim is a step of the run's record, as it is for ClaimNextAsync.
+                if (before.ClaimedBy is { } previous)
+                {
+                    var detail = Text($"{worker} took over {RetrainingNames.Of(before.Status)} from {previous}, whose claim expired at {before.ClaimedUntil:O}");
+                    await _statements.EventAsync(session, id, now, RetrainingNames.Reclaimed, worker, detail, ct).ConfigureAwait(false);
+                }
+
+                return await RequireAsync(session, id, lockRow: false, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
     }
