@@ -95,6 +95,9 @@ public sealed class RetrainingScenarioTests(TestPackages packages, Xunit.Abstrac
         Assert.Contains("retraining_request", trigger, StringComparison.Ordinal);
         Assert.Contains("realised ROC AUC", trigger, StringComparison.Ordinal);
 
+        // The drift evidence stayed (the alert fires on) while the run worked: still one run, no second.
+        Assert.Single((await service.GetAsync("/retraining/runs")).GetProperty("runs").EnumerateArray());
+
         // Every step on the run, in order, and the search's trials.
         var steps = RetrainingService.Steps(detail);
         Assert.Equal(Path, steps.Where(Path.Contains));
