@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using LeadScoring.Application.Alerting;
 using LeadScoring.Storage.Alerting;
@@ -26,6 +27,11 @@ public sealed class RetrainingTriggers(
 
     // Monitoring runs read per check: far more than a check interval ever produces.
     private const int RunsPerCheck = 50;
+
+    // A stored monitoring run never changes, so its overall PSI is read once, not at every check (every minute, with
+    // dozens of runs since the promotion, re-reading every run's figures made each check the costliest thing the
+    // replica did while no run was active). Cleared when it outgrows what the checks can list.
+    private readonly ConcurrentDictionary<long, double?> _overallPsi = new();
 
     /// <summary>Checks <paramref name="modelName"/>'s triggers once; returns the run started, or null.</summary>
     public async Task<RetrainingRun?> CheckAsync(string modelName, RetrainingSettings settings, CancellationToken cancellationToken = default)
@@ -81,11 +87,22 @@ public sealed class RetrainingTriggers(
         var page = await monitoring.ListRunsAsync(new MonitoringRunFilter(modelName, version, From: since), pageSize: RunsPerCheck, cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var stored in page.Rows.Where(r => r.Run.Kind is MonitoringRunKinds.Daily or MonitoringRunKinds.Weekly && r.Run.Status == MonitoringRunStatuses.Ok && r.Run.FinishedAt >= since))
         {
-            var detail = await monitoring.GetRunAsync(stored.Id, cancellationToken).ConfigureAwait(false);
-            if (detail?.Figures.FirstOrDefault(f => f.Metric == "overall_psi" && f.Feature is null) is { } psi && psi.Value > settings.Triggers.DriftPsi)
+            if (!_overallPsi.TryGetValue(stored.Id, out var overall))
             {
-                return Text($"monitoring run {stored.Id} ({stored.Run.Kind}, {stored.Run.WindowFrom:yyyy-MM-dd HH:mm} to {stored.Run.WindowTo:yyyy-MM-dd HH:mm}Z): overall PSI {psi.Value:0.###} above {settings.Triggers.DriftPsi:0.###}");
+                var detail = await monitoring.GetRunAsync(stored.Id, cancellationToken).ConfigureAwait(false);
+                overall = detail?.Figures.FirstOrDefault(f => f.Metric == "overall_psi" && f.Feature is null)?.Value;
+                _overallPsi[stored.Id] = overall;
             }
+
+            if (overall is { } psi && psi > settings.Triggers.DriftPsi)
+            {
+                return Text($"monitoring run {stored.Id} ({stored.Run.Kind}, {stored.Run.WindowFrom:yyyy-MM-dd HH:mm} to {stored.Run.WindowTo:yyyy-MM-dd HH:mm}Z): overall PSI {psi:0.###} above {settings.Triggers.DriftPsi:0.###}");
+            }
+        }
+
+        if (_overallPsi.Count > 10 * RunsPerCheck)
+        {
+            _overallPsi.Clear();
         }
 
         var firing = await alerts.ListAlertsAsync(new AlertFilter(AlertState.Firing, Rule: AlertRuleTypes.RetrainingRequest, Model: modelName), pageSize: 10, cancellationToken: cancellationToken).ConfigureAwait(false);
