@@ -78,13 +78,17 @@ public sealed class RetrainingTriggers(
 
         // Only evidence newer than the version's promotion and the last drift run counts: that run answered the rest.
         var since = last is null || last.CreatedAt < productionSince ? productionSince : last.CreatedAt;
-        var page = await monitoring.ListRunsAsync(new MonitoringRunFilter(modelName, version, From: since), pageSize: RunsPerCheck, cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var stored in page.Rows.Where(r => r.Run.Kind is MonitoringRunKinds.Daily or MonitoringRunKinds.Weekly && r.Run.Status == MonitoringRunStatuses.Ok && r.Run.FinishedAt >= since))
+        // Each kind read on its own: hourly runs (many more) must not push the daily and weekly ones off the page.
+        foreach (var kind in (string[])[MonitoringRunKinds.Daily, MonitoringRunKinds.Weekly])
         {
-            var detail = await monitoring.GetRunAsync(stored.Id, cancellationToken).ConfigureAwait(false);
-            if (detail?.Figures.FirstOrDefault(f => f.Metric == "overall_psi" && f.Feature is null) is { } psi && psi.Value > settings.Triggers.DriftPsi)
+            var page = await monitoring.ListRunsAsync(new MonitoringRunFilter(modelName, version, From: since, Kind: kind), pageSize: RunsPerCheck, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var stored in page.Rows.Where(r => r.Run.Status == MonitoringRunStatuses.Ok && r.Run.FinishedAt >= since))
             {
-                return Text($"monitoring run {stored.Id} ({stored.Run.Kind}, {stored.Run.WindowFrom:yyyy-MM-dd HH:mm} to {stored.Run.WindowTo:yyyy-MM-dd HH:mm}Z): overall PSI {psi.Value:0.###} above {settings.Triggers.DriftPsi:0.###}");
+                var detail = await monitoring.GetRunAsync(stored.Id, cancellationToken).ConfigureAwait(false);
+                if (detail?.Figures.FirstOrDefault(f => f.Metric == "overall_psi" && f.Feature is null) is { } psi && psi.Value > settings.Triggers.DriftPsi)
+                {
+                    return Text($"monitoring run {stored.Id} ({stored.Run.Kind}, {stored.Run.WindowFrom:yyyy-MM-dd HH:mm} to {stored.Run.WindowTo:yyyy-MM-dd HH:mm}Z): overall PSI {psi.Value:0.###} above {settings.Triggers.DriftPsi:0.###}");
+                }
             }
         }
 
