@@ -157,6 +157,26 @@ public sealed class RetrainingTriggersTests(TrainedPackages packages) : IClassFi
     }
 
     [Fact]
+    public async Task A_daily_run_above_the_threshold_counts_however_many_hourly_runs_came_after_it()
+    {
+        var settings = Settings(drift: true, schedule: false);
+        // A manual run keeps the model busy while monitoring goes on: a daily run drifts, then three days of hourly runs.
+        var manual = await _host.Services.GetRequiredService<RetrainingUseCases>().RequestAsync(new RetrainingRequest(Model, "alice"), settings);
+        var daily = await RecordMonitoringAsync(MonitoringRunKinds.Daily, psi: 0.4, hoursAfterPromotion: 24);
+        for (var hour = 1; hour <= 72; hour++)
+        {
+            await RecordMonitoringAsync(MonitoringRunKinds.Hourly, psi: 0.05, hoursAfterPromotion: 24 + hour);
+        }
+
+        Assert.Null(await Triggers.CheckAsync(Model, settings));
+        await CancelAsync(manual);
+
+        var run = await Triggers.CheckAsync(Model, settings);
+
+        Assert.StartsWith($"monitoring run {daily} (daily, ", run?.TriggerDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Drift_evidence_from_before_the_promotion_does_not_count()
     {
         await RecordMonitoringAsync(MonitoringRunKinds.Daily, psi: 0.9, hoursAfterPromotion: -2);
