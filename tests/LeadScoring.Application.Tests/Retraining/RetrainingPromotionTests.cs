@@ -69,6 +69,8 @@ public sealed class RetrainingPromotionTests(TrainedPackages packages) : IClassF
         Assert.NotEqual(shadow.Id, canary.Id);
         Assert.Equal((DeploymentMode.Canary, DeploymentState.Active, 0, (int?)2), (canary.Mode, canary.State, canary.Step, canary.ChallengerVersion));
         Assert.True(canary.Steps.Count >= 2);
+        // The deployment supervisor must not promote it on its own: approval is the run's step.
+        Assert.False(canary.AutoPromote);
 
         // A canary short of its last step stays a canary, step after step.
         for (var step = 0; step < canary.Steps.Count - 1; step++)
