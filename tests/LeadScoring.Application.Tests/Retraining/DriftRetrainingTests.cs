@@ -15,6 +15,7 @@ namespace LeadScoring.Application.Tests.Retraining;
 /// registered as Staging with its lineage; and the same snapshot, seed and code give a model that scores a probe set
 /// identically.
 /// </summary>
+[Collection(RetrainingTrainingCollection.Name)]
 public sealed class DriftRetrainingTests(DriftRetrainingFixture world) : IClassFixture<DriftRetrainingFixture>
 {
     private RetrainingStore Store => world.Host.Services.GetRequiredService<RetrainingStore>();

@@ -14,6 +14,7 @@ namespace LeadScoring.Application.Tests.Retraining;
 /// held-out figures and then straight to Production; without a schema, a missing file or a run cancelled before the
 /// worker starts, the run ends with what happened and nothing is registered.
 /// </summary>
+[Collection(RetrainingTrainingCollection.Name)]
 public sealed class RetrainingFirstModelTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly ApplicationHost _host = RetrainingWorld.NewHost();

@@ -13,6 +13,7 @@ namespace LeadScoring.Application.Tests.Retraining;
 /// Runs that stop before Staging, worked by the real runner on logs in real SQLite stores: too few mature labelled
 /// leads, and a candidate retrained on the very world the Production model already knows, which the gate refuses.
 /// </summary>
+[Collection(RetrainingTrainingCollection.Name)]
 public sealed class RetrainingRunnerTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly ApplicationHost _host = RetrainingWorld.NewHost();
