@@ -181,6 +181,48 @@ public sealed class RetrainingPromotionTests(TrainedPackages packages) : IClassF
         Assert.Empty(await Deployments.ListAsync(Model));
     }
 
+    [Fact]
+    public async Task A_canary_approved_through_the_deployment_itself_ends_the_run_promoted()
+    {
+        await RegisterAsync(production: true);
+        var settings = Settings(requireApproval: true);
+        var run = await ToCanaryAsync(settings);
+        var canary = (await Deployments.GetAsync(run.DeploymentId!.Value))!;
+        for (var step = 0; step < canary.Steps.Count - 1; step++)
+        {
+            await Deployments.AdvanceStepAsync(canary.Id, step, "deployment-supervisor", "guardrails held", null);
+        }
+
+        run = await Promotion.AdvanceAsync(run, settings);
+        Assert.Equal(RetrainingStatus.AwaitingApproval, run.Status);
+        await _host.Services.GetRequiredService<DeploymentUseCases>().ApproveAsync(canary.Id, "carol", "approved on the deployment page");
+
+        run = await Promotion.AdvanceAsync(run, settings);
+
+        Assert.Equal(RetrainingStatus.Promoted, run.Status);
+        Assert.Equal(2, (await Registry.GetProductionAsync(Model))!.Version);
+    }
+
+    [Fact]
+    public async Task Only_a_run_awaiting_approval_can_be_approved_and_cancelling_a_run_in_shadow_aborts_its_deployment()
+    {
+        await RegisterAsync(production: true);
+        var useCases = _host.Services.GetRequiredService<RetrainingUseCases>();
+        var run = await Promotion.AdvanceAsync(await StagedRunAsync(candidate: 2), Settings(requireApproval: true));
+
+        var refused = await Assert.ThrowsAsync<RetrainingStateException>(() => useCases.ApproveAsync(run.Id, "alice", null));
+        Assert.Contains("is shadow, not awaiting_approval", refused.Message, StringComparison.Ordinal);
+
+        var cancelled = await useCases.CancelAsync(run.Id, "alice", "wrong season");
+
+        Assert.Equal((RetrainingStatus.Cancelled, "wrong season"), (cancelled.Status, cancelled.StatusDetail));
+        var shadow = (await Deployments.GetAsync(run.DeploymentId!.Value))!;
+        Assert.Equal(DeploymentState.Aborted, shadow.State);
+        Assert.Equal($"retraining run {run.Id} cancelled", shadow.Reason);
+        Assert.Equal(1, (await Registry.GetProductionAsync(Model))!.Version);
+        await Assert.ThrowsAsync<RetrainingStateException>(() => useCases.CancelAsync(run.Id, "alice", null));
+    }
+
     private static RetrainingPromotionSettings Settings(bool requireApproval) => new() { ShadowDuration = ShadowDuration, RequireApproval = requireApproval };
 
     private async Task<RetrainingRun> ToCanaryAsync(RetrainingPromotionSettings settings)
