@@ -84,19 +84,23 @@ public sealed class RetrainingTriggers(
 
         // Only evidence newer than the version's promotion and the last drift run counts: that run answered the rest.
         var since = last is null || last.CreatedAt < productionSince ? productionSince : last.CreatedAt;
-        var page = await monitoring.ListRunsAsync(new MonitoringRunFilter(modelName, version, From: since), pageSize: RunsPerCheck, cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var stored in page.Rows.Where(r => r.Run.Kind is MonitoringRunKinds.Daily or MonitoringRunKinds.Weekly && r.Run.Status == MonitoringRunStatuses.Ok && r.Run.FinishedAt >= since))
+        // Each kind read on its own: hourly runs (many more) must not push the daily and weekly ones off the page.
+        foreach (var kind in (string[])[MonitoringRunKinds.Daily, MonitoringRunKinds.Weekly])
         {
-            if (!_overallPsi.TryGetValue(stored.Id, out var overall))
+            var page = await monitoring.ListRunsAsync(new MonitoringRunFilter(modelName, version, From: since, Kind: kind), pageSize: RunsPerCheck, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var stored in page.Rows.Where(r => r.Run.Status == MonitoringRunStatuses.Ok && r.Run.FinishedAt >= since))
             {
-                var detail = await monitoring.GetRunAsync(stored.Id, cancellationToken).ConfigureAwait(false);
-                overall = detail?.Figures.FirstOrDefault(f => f.Metric == "overall_psi" && f.Feature is null)?.Value;
-                _overallPsi[stored.Id] = overall;
-            }
+                if (!_overallPsi.TryGetValue(stored.Id, out var overall))
+                {
+                    var detail = await monitoring.GetRunAsync(stored.Id, cancellationToken).ConfigureAwait(false);
+                    overall = detail?.Figures.FirstOrDefault(f => f.Metric == "overall_psi" && f.Feature is null)?.Value;
+                    _overallPsi[stored.Id] = overall;
+                }
 
-            if (overall is { } psi && psi > settings.Triggers.DriftPsi)
-            {
-                return Text($"monitoring run {stored.Id} ({stored.Run.Kind}, {stored.Run.WindowFrom:yyyy-MM-dd HH:mm} to {stored.Run.WindowTo:yyyy-MM-dd HH:mm}Z): overall PSI {psi:0.###} above {settings.Triggers.DriftPsi:0.###}");
+                if (overall is { } psi && psi > settings.Triggers.DriftPsi)
+                {
+                    return Text($"monitoring run {stored.Id} ({stored.Run.Kind}, {stored.Run.WindowFrom:yyyy-MM-dd HH:mm} to {stored.Run.WindowTo:yyyy-MM-dd HH:mm}Z): overall PSI {psi:0.###} above {settings.Triggers.DriftPsi:0.###}");
+                }
             }
         }
 
