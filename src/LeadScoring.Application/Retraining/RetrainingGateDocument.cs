@@ -18,7 +18,7 @@ namespace LeadScoring.Application.Retraining;
 public sealed record RetrainingGateDocument(bool Passed, int? ChampionVersion, DateTimeOffset? FoldFrom, DateTimeOffset? FoldTo, GateResult? Result, IReadOnlyList<string> Reasons)
 {
     /// <summary>The reasons as one line (the run's status detail).</summary>
-    public string Summary => string.Join(" ", Reasons);
+    public string Summary => string.Join("; ", Reasons);
 
     /// <summary>The verdict of <paramref name="result"/> against <paramref name="championVersion"/> on <paramref name="fold"/>.</summary>
     public static RetrainingGateDocument From(GateResult result, int championVersion, TimeFold fold)

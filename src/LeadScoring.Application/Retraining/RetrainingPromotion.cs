@@ -82,6 +82,12 @@ public sealed class RetrainingPromotion(
     private async Task<RetrainingRun> FollowShadowAsync(RetrainingRun run, RetrainingPromotionSettings settings, CancellationToken cancellationToken)
     {
         var shadow = await RequireDeploymentAsync(run, cancellationToken).ConfigureAwait(false);
+        if (shadow.State == DeploymentState.Aborted && shadow.Reason == ShadowDone(run))
+        {
+            // This supervisor ended the shadow and stopped before the canary started: finish the step.
+            return await StartCanaryAsync(run, shadow, "resumed", cancellationToken).ConfigureAwait(false);
+        }
+
         if (shadow.State != DeploymentState.Active)
         {
             return await EndedAsync(run, shadow, cancellationToken).ConfigureAwait(false);
@@ -100,35 +106,30 @@ public sealed class RetrainingPromotion(
             return await AdvanceAsync(run, RetrainingStatus.Rejected, "the shadow analysis stopped the candidate: " + recommendation.Reason, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        // Decided: the step is recorded first (on the shadow deployment), so a crash before the canary starts resumes it.
-        run = await AdvanceAsync(run, RetrainingStatus.Canary, Text($"shadow deployment {shadow.Id} ran {(time.GetUtcNow() - shadow.CreatedAt).TotalDays:0.#} days ({recommendation.Name}: {recommendation.Reason}); starting the canary"), shadow.Id, cancellationToken).ConfigureAwait(false);
-        return await FollowCanaryAsync(run, settings, cancellationToken).ConfigureAwait(false);
+        return await StartCanaryAsync(run, shadow, Text($"{recommendation.Name}: {recommendation.Reason}"), cancellationToken).ConfigureAwait(false);
     }
 
-    // The shadow served no client: it ends and the canary starts, and the run follows the canary from then on.
-    private async Task<RetrainingRun> StartCanaryAsync(RetrainingRun run, Deployment shadow, CancellationToken cancellationToken)
+    // The shadow served no client: it ends (with a reason that marks it as this step's, so a crash before the canary
+    // starts is resumed rather than read as a person's abort), the canary starts, and the run follows the canary.
+    private async Task<RetrainingRun> StartCanaryAsync(RetrainingRun run, Deployment shadow, string analysis, CancellationToken cancellationToken)
     {
         if (shadow.State == DeploymentState.Active)
         {
-            await deploymentUseCases.AbortAsync(shadow.Id, RetrainingRunner.Actor, Text($"retraining run {run.Id}: shadow done, moving to canary"), cancellationToken).ConfigureAwait(false);
+            await deploymentUseCases.AbortAsync(shadow.Id, RetrainingRunner.Actor, ShadowDone(run), cancellationToken).ConfigureAwait(false);
         }
 
         var canary = await deploymentUseCases.StartAsync(
             new StartDeploymentRequest(run.ModelName, shadow.ChallengerVersion, DeploymentMode.Canary, RetrainingRunner.Actor, Reason: Text($"retraining run {run.Id}: canary after its shadow deployment {shadow.Id}")),
             cancellationToken).ConfigureAwait(false);
         var steps = string.Join(" → ", canary.Steps.Select(s => s.Share.ToString("0%", CultureInfo.InvariantCulture)));
-        return await AdvanceAsync(run, RetrainingStatus.Canary, Text($"shadow deployment {shadow.Id} ended; canary deployment {canary.Id} started ({steps})"), canary.Id, cancellationToken).ConfigureAwait(false);
+        return await AdvanceAsync(run, RetrainingStatus.Canary, Text($"shadow deployment {shadow.Id} ended after {(time.GetUtcNow() - shadow.CreatedAt).TotalDays:0.#} days ({analysis}); canary deployment {canary.Id} started ({steps})"), canary.Id, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string ShadowDone(RetrainingRun run) => Text($"retraining run {run.Id}: shadow done, moving to canary");
 
     private async Task<RetrainingRun> FollowCanaryAsync(RetrainingRun run, RetrainingPromotionSettings settings, CancellationToken cancellationToken)
     {
         var canary = await RequireDeploymentAsync(run, cancellationToken).ConfigureAwait(false);
-        if (canary.Mode == DeploymentMode.Shadow && canary.State is DeploymentState.Active or DeploymentState.Aborted)
-        {
-            // The move from shadow to canary was decided but not finished (or this is its first look).
-            return await StartCanaryAsync(run, canary, cancellationToken).ConfigureAwait(false);
-        }
-
         if (canary.State != DeploymentState.Active)
         {
             return await EndedAsync(run, canary, cancellationToken).ConfigureAwait(false);

@@ -121,6 +121,30 @@ public sealed class RetrainingPromotionTests(TrainedPackages packages) : IClassF
     }
 
     [Fact]
+    public async Task A_shadow_this_step_ended_before_its_canary_started_is_resumed_not_read_as_a_persons_abort()
+    {
+        await RegisterAsync(production: true);
+        var settings = Settings(requireApproval: true);
+        var run = await Promotion.AdvanceAsync(await StagedRunAsync(candidate: 2), settings);
+        var shadowId = run.DeploymentId!.Value;
+        _host.Clock.Advance(ShadowDuration);
+        // The step ended the shadow and the process died before the canary started (the reason is the step's own).
+        await Deployments.AbortAsync(shadowId, RetrainingRunner.Actor, $"retraining run {run.Id}: shadow done, moving to canary");
+
+        run = await Promotion.AdvanceAsync(run, settings);
+
+        Assert.Equal(RetrainingStatus.Canary, run.Status);
+        var canary = (await Deployments.GetAsync(run.DeploymentId!.Value))!;
+        Assert.Equal((DeploymentMode.Canary, DeploymentState.Active, (int?)2), (canary.Mode, canary.State, canary.ChallengerVersion));
+        Assert.Contains("resumed", run.StatusDetail, StringComparison.Ordinal);
+        Assert.Equal(["queued", "staged", "shadow", "canary"], (await Store.GetEventsAsync(run.Id)).Select(e => e.Step));
+
+        // A shadow a person aborted for a reason of their own still ends the run rejected.
+        var other = await RejectedAfterPersonAbortsShadowAsync(settings, run);
+        Assert.Equal(RetrainingStatus.Rejected, other.Status);
+    }
+
+    [Fact]
     public async Task A_rolled_back_canary_ends_the_run_rolled_back_and_production_stays()
     {
         await RegisterAsync(production: true);
@@ -232,6 +256,15 @@ public sealed class RetrainingPromotionTests(TrainedPackages packages) : IClassF
         run = await Promotion.AdvanceAsync(run, settings);
         Assert.Equal(RetrainingStatus.Canary, run.Status);
         return run;
+    }
+
+    // Ends the run's canary, then walks a second candidate's run into shadow and has a person abort that shadow.
+    private async Task<RetrainingRun> RejectedAfterPersonAbortsShadowAsync(RetrainingPromotionSettings settings, RetrainingRun first)
+    {
+        await _host.Services.GetRequiredService<RetrainingUseCases>().CancelAsync(first.Id, "alice", "done with this one");
+        var run = await Promotion.AdvanceAsync(await StagedRunAsync(candidate: 2), settings);
+        await Deployments.AbortAsync(run.DeploymentId!.Value, "api:bob", "not this week");
+        return await Promotion.AdvanceAsync(run, settings);
     }
 
     private async Task RegisterAsync(bool production)
