@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using LeadScoring.Application.Retraining;
 
@@ -21,22 +22,19 @@ public sealed class LowPriorityCompute : IBackgroundCompute
     public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        T result = default!;
+        ExceptionDispatchInfo? error = null;
         var thread = new Thread(() =>
         {
             Lowered = Lower();
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                done.SetResult(work());
-            }
-            catch (OperationCanceledException e)
-            {
-                done.SetCanceled(e.CancellationToken);
+                result = work();
             }
             catch (Exception e)
             {
-                done.SetException(e);
+                error = ExceptionDispatchInfo.Capture(e);
             }
         })
         {
@@ -44,7 +42,20 @@ public sealed class LowPriorityCompute : IBackgroundCompute
             Name = "retraining",
         };
         thread.Start();
-        return done.Task;
+
+        // The task completes from a thread at normal priority, never from the lowered one: completing it there would
+        // queue the caller's continuation from a lowered thread, and a thread-pool worker started by a lowered thread
+        // inherits its nice value and would go on to serve requests at it.
+        return Task.Factory.StartNew(
+            () =>
+            {
+                thread.Join();
+                error?.Throw();
+                return result;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
     private static bool Lower()
