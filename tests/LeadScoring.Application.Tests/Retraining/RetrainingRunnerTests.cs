@@ -77,7 +77,7 @@ public sealed class RetrainingRunnerTests : IAsyncLifetime, IAsyncDisposable
         Assert.Contains(reasons, r => r.StartsWith("calibration (ECE", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("DeLong test on the ", StringComparison.Ordinal));
         Assert.StartsWith("failed: ", reasons[^1], StringComparison.Ordinal);
-        Assert.Equal(string.Join(" ", reasons), ended.StatusDetail);
+        Assert.Equal(string.Join("; ", reasons), ended.StatusDetail);
 
         // The search ran and is kept; nothing went to the registry or online.
         Assert.Equal(4, (await Store.GetTrialsAsync(ended.Id)).Count);

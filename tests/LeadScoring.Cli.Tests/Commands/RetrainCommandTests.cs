@@ -27,7 +27,7 @@ public sealed class RetrainCommandTests(RetrainedFirstModel first) : IClassFixtu
         Assert.StartsWith("run 1  lead-scoring  manual  staged\n", output, StringComparison.Ordinal);
         Assert.Contains("  trigger    from leads.parquet (requested by cli:", output, StringComparison.Ordinal);
         Assert.Matches(@"  data       file: 10,500 leads \([\d,]+ converted\) from \d{4}-", output);
-        Assert.Matches(@"  snapshot   run-1\.parquet sha256 [0-9a-f]{64}\n", output);
+        Assert.Matches(@"  snapshot   run-1-\d{8}T\d{9}\.parquet sha256 [0-9a-f]{64}\n", output);
         Assert.Matches(@"  search     3 trials \(\d completed, \d pruned, 0 failed\) in \d+\.\d s; best trial \d (lightgbm|fasttree|logistic-regression): mean ROC AUC 0\.\d+, latest fold 0\.\d+\n", output);
         Assert.Contains("  gate       PASSED\n             No Production model to compare with", output, StringComparison.Ordinal);
         Assert.Contains("  candidate  v1\n", output, StringComparison.Ordinal);
@@ -267,8 +267,8 @@ public sealed class RetrainedFirstModel : IDisposable
     /// <summary>The data directory holding run 1 (staged, v1).</summary>
     public string Data => _dir["data"];
 
-    /// <summary>Run 1's training snapshot.</summary>
-    public string Snapshot => Path.Combine(Data, "retraining", "run-1.parquet");
+    /// <summary>Run 1's training snapshot (run-1-&lt;time&gt;.parquet: a restarted run writes one of its own).</summary>
+    public string Snapshot => Assert.Single(Directory.GetFiles(Path.Combine(Data, "retraining"), "run-1-*.parquet"));
 
     /// <summary>What `leadscore retrain --data` returned and printed.</summary>
     public (int Exit, string Out, string Err) Run { get; }
