@@ -34,6 +34,9 @@ public sealed class RetrainingRunner(
     /// <summary>The actor a run's own steps are recorded under.</summary>
     public const string Actor = "retraining";
 
+    /// <summary>How long a worker's claim on a run lasts without renewal; the search renews it every <see cref="FlushInterval"/>.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
     /// <summary>How often stored trials are brought up to date and the claim renewed while the search runs.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
 

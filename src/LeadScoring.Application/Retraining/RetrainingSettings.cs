@@ -22,6 +22,10 @@ public sealed class RetrainingSettings
     /// <summary>Where runs keep their training snapshots; null: <c>retraining</c> under the data directory.</summary>
     public string? SnapshotDirectory { get; set; }
 
+    /// <summary>Where runs write their snapshots for a store in <paramref name="dataDirectory"/> (the service's worker and the CLI alike).</summary>
+    public string SnapshotDirectoryUnder(string dataDirectory) =>
+        SnapshotDirectory is { Length: > 0 } configured ? configured : Path.Combine(dataDirectory, "retraining");
+
     /// <summary>The training data taken from the logs.</summary>
     public RetrainingDataSettings Data { get; set; } = new();
 

@@ -190,10 +190,10 @@ internal static class RetrainCommand
     {
         var store = services.GetRequiredService<RetrainingStore>();
         var worker = StoreOptions.Actor;
-        var lease = TimeSpan.FromMinutes(10);
+        var lease = RetrainingRunner.Lease;
         var claimed = await store.ClaimAsync(run.Id, worker, lease, cancellationToken).ConfigureAwait(false)
             ?? throw new RetrainingStateException($"run {run.Id} was taken by another worker (the service's) before this one could start it; follow it with `leadscore retrain watch {run.Id}`");
-        var directory = settings.SnapshotDirectory ?? Path.Combine(services.GetRequiredService<IOptions<Storage.StorageOptions>>().Value.DataDirectory, "retraining");
+        var directory = settings.SnapshotDirectoryUnder(services.GetRequiredService<IOptions<Storage.StorageOptions>>().Value.DataDirectory);
         try
         {
             return await services.GetRequiredService<RetrainingRunner>().RunAsync(claimed, worker, lease, directory, new LineProgress(stderr), cancellationToken).ConfigureAwait(false);

@@ -23,30 +23,22 @@ public sealed partial class RetrainingWorker(
     TimeProvider time,
     ILogger<RetrainingWorker> logger) : BackgroundService
 {
-    /// <summary>How long a claim lasts without renewal; the search renews it every few seconds.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
-
     private long _runsWorked;
 
     /// <summary>Runs this worker finished (for tests that wait on it).</summary>
     public long RunsWorked => Interlocked.Read(ref _runsWorked);
 
-    /// <summary>Where runs write their snapshots.</summary>
-    public string SnapshotDirectory => settings.Value.SnapshotDirectory is { Length: > 0 } configured
-        ? configured
-        : Path.Combine(storage.Value.DataDirectory, "retraining");
-
     /// <summary>Claims and works one run; false when none was due.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var run = await store.ClaimNextAsync(replica.Id, Lease, cancellationToken).ConfigureAwait(false);
+        var run = await store.ClaimNextAsync(replica.Id, RetrainingRunner.Lease, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
             return false;
         }
 
         LogStarting(logger, run.Id, run.ModelName, RetrainingNames.Of(run.Trigger));
-        var ended = await runner.RunAsync(run, replica.Id, Lease, SnapshotDirectory, new LogProgress(logger, run.Id), cancellationToken).ConfigureAwait(false);
+        var ended = await runner.RunAsync(run, replica.Id, RetrainingRunner.Lease, settings.Value.SnapshotDirectoryUnder(storage.Value.DataDirectory), new LogProgress(logger, run.Id), cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _runsWorked);
         LogEnded(logger, run.Id, RetrainingNames.Of(ended.Status), ended.StatusDetail);
         return true;
