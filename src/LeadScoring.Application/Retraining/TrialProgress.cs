@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using LeadScoring.Modeling.Training;
 using LeadScoring.Modeling.Tuning;
 using LeadScoring.Storage.Retraining;
 
@@ -17,7 +14,7 @@ internal sealed class TrialProgress(long runId, IProgress<string>? lines) : IPro
     public const string Running = "running";
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, (TrialParameters Parameters, List<FoldScore> Folds, TimeSpan Started)> _trials = [];
+    private readonly Dictionary<int, (TrialParameters Parameters, List<FoldScore> Folds)> _trials = [];
     private readonly HashSet<int> _changed = [];
 
     /// <inheritdoc />
@@ -28,7 +25,7 @@ internal sealed class TrialProgress(long runId, IProgress<string>? lines) : IPro
         {
             if (!_trials.TryGetValue(value.Trial, out var trial))
             {
-                trial = (value.Parameters, [], value.Elapsed);
+                trial = (value.Parameters, []);
                 _trials[value.Trial] = trial;
             }
 
@@ -44,32 +41,12 @@ internal sealed class TrialProgress(long runId, IProgress<string>? lines) : IPro
     {
         lock (_lock)
         {
-            var rows = _changed.Order().Select(n =>
-            {
-                var (parameters, folds, _) = _trials[n];
-                return new RetrainingTrial(
-                    runId,
-                    n,
-                    LearnerNames.Name(parameters.Learner),
-                    JsonSerializer.Serialize(parameters, RetrainingJson.Options),
-                    JsonSerializer.Serialize(folds, RetrainingJson.Options),
-                    folds.Average(f => f.Auc),
-                    null,
-                    Running,
-                    null,
-                    0);
-            }).ToList();
+            // Stored as the search document stores a finished trial, with its status "running" and the folds so far.
+            var rows = _changed.Order()
+                .Select(n => RetrainingSearchDocument.ToStored(runId, new TrialResult(n, _trials[n].Parameters, [.. _trials[n].Folds], null, TrialStatus.Completed, null, null, TimeSpan.Zero), Running))
+                .ToList();
             _changed.Clear();
             return rows;
-        }
-    }
-
-    /// <summary>For logs: how many trials have been scored on at least one fold.</summary>
-    public override string ToString()
-    {
-        lock (_lock)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{_trials.Count} trials scored so far");
         }
     }
 }
