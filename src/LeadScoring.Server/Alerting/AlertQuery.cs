@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using LeadScoring.Application.Alerting;
 using LeadScoring.Core.Alerting;
@@ -31,11 +30,7 @@ internal static class AlertQuery
         : throw Invalid("level", $"must be one of {string.Join(", ", AlertNames.Levels)}; got '{Shown(text)}'");
 
     /// <summary>A rule's or model's name as a filter: absent, or a non-blank name.</summary>
-    public static string? Name(string? text, string field) =>
-        text is null ? null
-        : string.IsNullOrWhiteSpace(text) ? throw Invalid(field, "must be a name when given, not blank")
-        : text.Length > MaxNameLength ? throw Invalid(field, Invariant($"is {text.Length} characters; the limit is {MaxNameLength}"))
-        : text;
+    public static string? Name(string? text, string field) => QueryParameters.Name(text, field, MaxNameLength);
 
     public static DateTimeOffset? Time(string? text, string field) => QueryParameters.Time(text, field);
 
@@ -72,26 +67,7 @@ internal static class AlertQuery
     }
 
     /// <summary>A string field: null when absent or null; a non-string, or a blank or too long text, is refused.</summary>
-    public static string? BodyText(JsonElement body, string field, int maxLength)
-    {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            throw new InvalidRequestException(field, "must be a string");
-        }
-
-        var text = value.GetString()!;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw new InvalidRequestException(field, "must not be blank");
-        }
-
-        return text.Length <= maxLength ? text : throw new InvalidRequestException(field, Invariant($"is {text.Length} characters; the limit is {maxLength}"));
-    }
+    public static string? BodyText(JsonElement body, string field, int maxLength) => BodyFields.Text(body, field, maxLength);
 
     public static string RequiredText(JsonElement body, string field, int maxLength, string what) =>
         BodyText(body, field, maxLength) ?? throw new InvalidRequestException(field, "is required: " + what);
@@ -106,6 +82,4 @@ internal static class AlertQuery
         : SilenceDurations.Parse(text) ?? throw new InvalidRequestException(field, $"must be {SilenceDurations.Expected}; got '{Shown(text)}'");
 
     private static string Shown(string text) => text.Length > 40 ? string.Concat(text.AsSpan(0, 40), "…") : text;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -24,6 +24,13 @@ internal static class QueryParameters
         }
     }
 
+    /// <summary>A name as a filter (a rule, a model): absent, or a non-blank name of at most <paramref name="maxLength"/> characters.</summary>
+    public static string? Name(string? text, string field, int maxLength) =>
+        text is null ? null
+        : string.IsNullOrWhiteSpace(text) ? throw Invalid(field, "must be a name when given, not blank")
+        : text.Length > maxLength ? throw Invalid(field, string.Create(CultureInfo.InvariantCulture, $"is {text.Length} characters; the limit is {maxLength}"))
+        : text;
+
     /// <summary>The page cursor: an id of <paramref name="what"/> (a run, an alert), or null for the first page.</summary>
     public static long? Before(string? text, string what) =>
         text is null ? null

@@ -58,7 +58,7 @@ public static class RetrainingEndpoints
         if (body is { } fields)
         {
             AdminRequests.OnlyFields(fields, RequestFields);
-            model = Alerting.AlertQuery.BodyText(fields, "model", RegistryNames.MaxModelNameLength);
+            model = BodyFields.Text(fields, "model", RegistryNames.MaxModelNameLength);
             reason = AdminRequests.Reason(fields, admin.Value.MaxReasonLength);
             seed = Integer(fields, "seed", int.MinValue, int.MaxValue);
             trials = Integer(fields, "trials", 1, 1_000);
@@ -98,7 +98,7 @@ public static class RetrainingEndpoints
             : RetrainingNames.TryParseTrigger(trigger, out var t) ? t
             : throw QueryParameters.Invalid("trigger", $"must be one of manual, drift, schedule; got '{trigger}'");
         var query = new RetrainingQuery(
-            Alerting.AlertQuery.Name(model, "model"), statusFilter, triggerFilter, QueryParameters.Before(before, "a run"), QueryParameters.PageSize(pageSize, 50, 500));
+            QueryParameters.Name(model, "model", RetrainingValidation.MaxNameLength), statusFilter, triggerFilter, QueryParameters.Before(before, "a run"), QueryParameters.PageSize(pageSize, 50, 500));
         return TypedResults.Ok(RetrainingPageDocument.Of(await retraining.ListAsync(query, cancellationToken)));
     }
 
