@@ -15,6 +15,38 @@ namespace LeadScoring.Cli;
 /// </remarks>
 internal static class CliOptions
 {
+    /// <summary>A record's id (an alert, a silence, a run: a positive whole number), checked while parsing.</summary>
+    public static Argument<long> IdArgument(string what)
+    {
+        var id = new Argument<long>("id") { Description = $"The {what}'s id" };
+        id.CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 0 ? "" : r.Tokens[0].Value;
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+            {
+                return value;
+            }
+
+            r.AddError($"<id> must be {(what.StartsWith('a') ? "an" : "a")} {what} id (a positive whole number); got '{text}'");
+            return 0;
+        };
+        return id;
+    }
+
+    /// <summary>A name option (rule, subject, model) that must not be blank when given.</summary>
+    public static Option<string?> NameOption(string name, string description)
+    {
+        var option = new Option<string?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && string.IsNullOrWhiteSpace(r.Tokens[0].Value))
+            {
+                r.AddError($"{name} must not be blank");
+            }
+        });
+        return option;
+    }
+
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Int(string name, string description, int min, int max, int defaultValue)
     {

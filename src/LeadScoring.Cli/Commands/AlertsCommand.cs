@@ -44,24 +44,6 @@ internal static class AlertsCommand
     /// <summary>A document as the API writes it.</summary>
     internal static string ToJson<T>(T document) => JsonSerializer.Serialize(document, AlertJson.Options) + Environment.NewLine;
 
-    /// <summary>An alert's or silence's id (a positive whole number), checked while parsing.</summary>
-    internal static Argument<long> IdArgument(string what)
-    {
-        var id = new Argument<long>("id") { Description = $"The {what}'s id" };
-        id.CustomParser = r =>
-        {
-            var text = r.Tokens.Count == 0 ? "" : r.Tokens[0].Value;
-            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
-            {
-                return value;
-            }
-
-            r.AddError($"<id> must be {(what.StartsWith('a') ? "an" : "a")} {what} id (a positive whole number); got '{text}'");
-            return 0;
-        };
-        return id;
-    }
-
     /// <summary>An optional time (ISO 8601 with a UTC offset), checked while parsing.</summary>
     internal static Option<DateTimeOffset?> TimeOption(string name, string description)
     {
@@ -84,26 +66,12 @@ internal static class AlertsCommand
         return option;
     }
 
-    /// <summary>A name option (rule, subject, model) that must not be blank when given.</summary>
-    internal static Option<string?> NameOption(string name, string description)
-    {
-        var option = new Option<string?>(name) { Description = description };
-        option.Validators.Add(r =>
-        {
-            if (r.Tokens.Count == 1 && string.IsNullOrWhiteSpace(r.Tokens[0].Value))
-            {
-                r.AddError($"{name} must not be blank");
-            }
-        });
-        return option;
-    }
-
     private static Command List()
     {
         var state = Choice<AlertState>("--state", "Only firing or resolved alerts", AlertNames.States, AlertNames.TryParseState);
         var level = Choice<AlertLevel>("--level", "Only alerts of this level (info, warning, critical)", AlertNames.Levels, AlertNames.TryParseLevel);
-        var rule = NameOption("--rule", "Only this rule's alerts");
-        var model = NameOption("--model", "Only this model's alerts");
+        var rule = CliOptions.NameOption("--rule", "Only this rule's alerts");
+        var model = CliOptions.NameOption("--model", "Only this model's alerts");
         var from = TimeOption("--from", "Only alerts updated at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)");
         var to = TimeOption("--to", "Only alerts updated before this time");
         var limit = CliOptions.Int("--limit", $"How many alerts to show, newest first (1 to {AlertStore.MaxPageSize})", 1, AlertStore.MaxPageSize, 50);
@@ -131,7 +99,7 @@ internal static class AlertsCommand
 
     private static Command Show()
     {
-        var id = IdArgument("alert");
+        var id = CliOptions.IdArgument("alert");
         var json = new Option<bool>("--json") { Description = "Print the alert as JSON (the API's document: alert, findings, deliveries, attempts)" };
         var store = StoreOptions.Create();
         var command = new Command("show", "Show an alert: its figures, latest findings, and what each channel was told and how it went") { id, json };
@@ -151,7 +119,7 @@ internal static class AlertsCommand
 
     private static Command Acknowledge()
     {
-        var id = IdArgument("alert");
+        var id = CliOptions.IdArgument("alert");
         var by = new Option<string>("--by") { Description = "Who acknowledges (a person or a team)", Required = true };
         by.Validators.Add(r =>
         {

@@ -10,9 +10,9 @@ internal static class AlertsSilenceCommand
 {
     public static Command Silence()
     {
-        var rule = AlertsCommand.NameOption("--rule", "Silence this rule's alerts");
-        var subject = AlertsCommand.NameOption("--subject", "Silence alerts on this subject (e.g. lead-scoring/lead_source)");
-        var model = AlertsCommand.NameOption("--model", "Silence this model's alerts");
+        var rule = CliOptions.NameOption("--rule", "Silence this rule's alerts");
+        var subject = CliOptions.NameOption("--subject", "Silence alerts on this subject (e.g. lead-scoring/lead_source)");
+        var model = CliOptions.NameOption("--model", "Silence this model's alerts");
         var duration = new Option<TimeSpan?>("--for") { Description = $"How long, from now: {SilenceDurations.Expected}" };
         duration.CustomParser = r =>
         {
@@ -101,7 +101,7 @@ internal static class AlertsSilenceCommand
 
     public static Command Unsilence()
     {
-        var id = AlertsCommand.IdArgument("silence");
+        var id = CliOptions.IdArgument("silence");
         var store = StoreOptions.Create();
         var command = new Command("unsilence", "End a silence now") { id };
         store.AddTo(command);

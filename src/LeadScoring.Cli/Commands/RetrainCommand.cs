@@ -23,7 +23,7 @@ internal static class RetrainCommand
 
     public static Command Create()
     {
-        var model = AlertsCommand.NameOption("--model", $"The model to retrain (default: the served one, env {Application.Configuration.EnvironmentVariables.ModelName}, else lead-scoring)");
+        var model = CliOptions.NameOption("--model", $"The model to retrain (default: the served one, env {Application.Configuration.EnvironmentVariables.ModelName}, else lead-scoring)");
         var reason = new Option<string?>("--reason") { Description = "Why, recorded on the run" };
         var seed = CliOptions.OptionalInt("--seed", "A seed of the run's own (default: configured, 42)", int.MinValue, int.MaxValue);
         var trials = CliOptions.OptionalInt("--trials", "Search trials (1 to 1000; default: configured, 50)", 1, 1_000);
@@ -99,7 +99,7 @@ internal static class RetrainCommand
 
     private static Command List()
     {
-        var model = AlertsCommand.NameOption("--model", "Only this model's runs");
+        var model = CliOptions.NameOption("--model", "Only this model's runs");
         var status = new Option<RetrainingStatus?>("--status") { Description = "Only runs in this status (" + string.Join(", ", RetrainingNames.StatusNames) + ")" };
         status.CustomParser = r =>
         {
@@ -135,7 +135,7 @@ internal static class RetrainCommand
 
     private static Command Show()
     {
-        var id = AlertsCommand.IdArgument("run");
+        var id = CliOptions.IdArgument("run");
         var json = new Option<bool>("--json") { Description = "Print the run as JSON (the API's document: run, trials, events)" };
         var store = StoreOptions.Create();
         var command = new Command("show", "Show a run: data and snapshot, search trials, the gate's figures and reasons, the promotion step and every step taken") { id, json };
@@ -150,7 +150,7 @@ internal static class RetrainCommand
 
     private static Command Watch()
     {
-        var id = AlertsCommand.IdArgument("run");
+        var id = CliOptions.IdArgument("run");
         var json = new Option<bool>("--json") { Description = "Print the run as JSON when done" };
         var store = StoreOptions.Create();
         var command = new Command("watch", "Follow a run: each step and search trial as it happens, until it ends or waits on its promotion path") { id, json };
@@ -170,7 +170,7 @@ internal static class RetrainCommand
 
     private static Command Change(string name, string description, Func<RetrainingUseCases, long, string, string?, CancellationToken, Task<RetrainingRun>> change)
     {
-        var id = AlertsCommand.IdArgument("run");
+        var id = CliOptions.IdArgument("run");
         var reason = new Option<string?>("--reason") { Description = "Why, recorded on the run and the deployment" };
         var store = StoreOptions.Create();
         var command = new Command(name, description) { id, reason };
