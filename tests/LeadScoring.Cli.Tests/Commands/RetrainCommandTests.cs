@@ -10,6 +10,7 @@ namespace LeadScoring.Cli.Tests.Commands;
 /// `leadscore retrain …` from the command line, on a real store and real training: a first model worked here from a
 /// file to Staging, reading runs back (text and the API's JSON), and the refusals with their exit codes.
 /// </summary>
+[Collection(RetrainingTrainingCollection.Name)]
 public sealed class RetrainCommandTests(RetrainedFirstModel first) : IClassFixture<RetrainedFirstModel>, IDisposable
 {
     private readonly Scratch _dir = new();

@@ -2,10 +2,14 @@ using System.Globalization;
 using LeadScoring.Core.Simulation;
 using LeadScoring.Modeling.Training;
 using LeadScoring.Server.Retraining;
+using LeadScoring.Server.Tests.Support;
 
 namespace LeadScoring.Server.Tests.Retraining;
 
 /// <summary>The retraining thread really runs at a lower priority (its nice value as the kernel reports it), returns results and faults.</summary>
+// In the server collection: its training (one thread) must not overlap the test packages' (two threads); LightGBM's
+// process-wide thread count makes such an overlap crash the test host now and then (dotnet/machinelearning#4918).
+[Collection(ServerCollection.Name)]
 public sealed class LowPriorityComputeTests
 {
     [Fact]
